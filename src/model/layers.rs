@@ -1,0 +1,232 @@
+//! The layers pix2pix stacks, each built from a [`WeightSource`] under its reference name
+//! and able to hand its tensors back under that name.
+
+use burn::module::{Module, Param};
+use burn::nn::conv::{Conv2d, ConvTranspose2d};
+use burn::nn::{Dropout, DropoutConfig, PaddingConfig2d};
+use burn::tensor::{Device, Tensor};
+
+use super::config::{NormKind, NormStats};
+use super::weights::{Init, TensorSink, WeightError, WeightSource};
+
+/// PyTorch's default `eps` for batch and instance norm.
+const NORM_EPSILON: f64 = 1e-5;
+
+fn param<const D: usize>(
+    source: &mut impl WeightSource,
+    key: &str,
+    shape: [usize; D],
+    init: Init,
+    device: &Device,
+) -> Result<Param<Tensor<D>>, WeightError> {
+    let data = source.take(key, &shape, init)?;
+    Ok(Param::from_tensor(Tensor::from_data(data, device)))
+}
+
+fn export<const D: usize>(sink: &mut TensorSink, key: String, tensor: &Param<Tensor<D>>) {
+    sink.push(&key, tensor.val().into_data());
+}
+
+/// Shape and placement of a convolution, as its `nn.Conv2d` arguments.
+#[derive(Clone, Copy, Debug)]
+pub struct ConvShape {
+    pub input: usize,
+    pub output: usize,
+    pub kernel: usize,
+    pub stride: usize,
+    pub padding: usize,
+    pub bias: bool,
+}
+
+/// `nn.Conv2d`, named by its state-dict prefix (`model.1`).
+#[derive(Module, Debug)]
+pub struct Conv {
+    conv: Conv2d,
+    #[module(skip)]
+    key: String,
+}
+
+impl Conv {
+    pub fn build(
+        source: &mut impl WeightSource,
+        key: String,
+        shape: ConvShape,
+        device: &Device,
+    ) -> Result<Self, WeightError> {
+        let ConvShape { input, output, kernel, stride, padding, bias } = shape;
+        let weight = param(source, &format!("{key}.weight"), [output, input, kernel, kernel], Init::CONV_WEIGHT, device)?;
+        let bias = match bias {
+            true => Some(param(source, &format!("{key}.bias"), [output], Init::Zeros, device)?),
+            false => None,
+        };
+        let conv = Conv2d {
+            weight,
+            bias,
+            stride: [stride, stride],
+            kernel_size: [kernel, kernel],
+            dilation: [1, 1],
+            groups: 1,
+            padding: PaddingConfig2d::Explicit(padding, padding, padding, padding),
+        };
+        Ok(Conv { conv, key })
+    }
+
+    pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        self.conv.forward(x)
+    }
+
+    pub fn export(&self, sink: &mut TensorSink) {
+        export(sink, format!("{}.weight", self.key), &self.conv.weight);
+        if let Some(bias) = &self.conv.bias {
+            export(sink, format!("{}.bias", self.key), bias);
+        }
+    }
+}
+
+/// `nn.ConvTranspose2d` with pix2pix's output padding, named by its state-dict prefix.
+#[derive(Module, Debug)]
+pub struct ConvUp {
+    conv: ConvTranspose2d,
+    #[module(skip)]
+    key: String,
+}
+
+impl ConvUp {
+    /// `output_padding` is 1 for the ResNet's 3×3 upsampling, 0 for the U-Net's 4×4.
+    pub fn build(
+        source: &mut impl WeightSource,
+        key: String,
+        shape: ConvShape,
+        output_padding: usize,
+        device: &Device,
+    ) -> Result<Self, WeightError> {
+        let ConvShape { input, output, kernel, stride, padding, bias } = shape;
+        // PyTorch stores transposed convolution weights as [in, out, k, k]; so does burn.
+        let weight = param(source, &format!("{key}.weight"), [input, output, kernel, kernel], Init::CONV_WEIGHT, device)?;
+        let bias = match bias {
+            true => Some(param(source, &format!("{key}.bias"), [output], Init::Zeros, device)?),
+            false => None,
+        };
+        let conv = ConvTranspose2d {
+            weight,
+            bias,
+            stride: [stride, stride],
+            kernel_size: [kernel, kernel],
+            dilation: [1, 1],
+            groups: 1,
+            padding: [padding, padding],
+            padding_out: [output_padding, output_padding],
+            channels: [input, output],
+        };
+        Ok(ConvUp { conv, key })
+    }
+
+    pub fn forward(&self, x: Tensor<4>) -> Tensor<4> {
+        self.conv.forward(x)
+    }
+
+    pub fn export(&self, sink: &mut TensorSink) {
+        export(sink, format!("{}.weight", self.key), &self.conv.weight);
+        if let Some(bias) = &self.conv.bias {
+            export(sink, format!("{}.bias", self.key), bias);
+        }
+    }
+}
+
+/// Batch norm, instance norm or identity, whichever the network was built with.
+///
+/// Batch norm normalises with its running statistics or with the image's own, as the
+/// caller asks ([`NormStats`]); instance norm is pix2pix's parameterless
+/// `InstanceNorm2d(affine=False, track_running_stats=False)`, always per image.
+#[derive(Module, Debug)]
+pub struct Norm {
+    scale: Option<Param<Tensor<1>>>,
+    shift: Option<Param<Tensor<1>>>,
+    running_mean: Option<Param<Tensor<1>>>,
+    running_var: Option<Param<Tensor<1>>>,
+    #[module(skip)]
+    kind: NormKind,
+    #[module(skip)]
+    key: String,
+}
+
+impl Norm {
+    pub fn build(
+        source: &mut impl WeightSource,
+        key: String,
+        kind: NormKind,
+        channels: usize,
+        device: &Device,
+    ) -> Result<Self, WeightError> {
+        let mut norm = Norm { scale: None, shift: None, running_mean: None, running_var: None, kind, key };
+        if kind == NormKind::Batch {
+            let key = &norm.key;
+            norm.scale = Some(param(source, &format!("{key}.weight"), [channels], Init::NORM_SCALE, device)?);
+            norm.shift = Some(param(source, &format!("{key}.bias"), [channels], Init::Zeros, device)?);
+            // Running statistics are state, not parameters: no gradient flows into them.
+            let mean = param(source, &format!("{key}.running_mean"), [channels], Init::Zeros, device)?;
+            let var = param(source, &format!("{key}.running_var"), [channels], Init::Ones, device)?;
+            norm.running_mean = Some(mean.set_require_grad(false));
+            norm.running_var = Some(var.set_require_grad(false));
+        }
+        Ok(norm)
+    }
+
+    pub fn forward(&self, x: Tensor<4>, stats: NormStats) -> Tensor<4> {
+        match (self.kind, &self.running_mean, &self.running_var) {
+            (NormKind::None, ..) => x,
+            (NormKind::Instance, ..) => {
+                let (mean, var) = image_statistics(x.clone(), &[2, 3]);
+                normalize(x, mean, var)
+            }
+            (NormKind::Batch, Some(running_mean), Some(running_var)) => {
+                let (mean, var) = match stats {
+                    NormStats::Image => image_statistics(x.clone(), &[0, 2, 3]),
+                    NormStats::Running => (
+                        running_mean.val().reshape([1, -1, 1, 1]),
+                        running_var.val().reshape([1, -1, 1, 1]),
+                    ),
+                };
+                let normalized = normalize(x, mean, var);
+                let scale = self.scale.as_ref().map(|s| s.val().reshape([1, -1, 1, 1]));
+                let shift = self.shift.as_ref().map(|s| s.val().reshape([1, -1, 1, 1]));
+                match (scale, shift) {
+                    (Some(scale), Some(shift)) => normalized * scale + shift,
+                    _ => normalized,
+                }
+            }
+            (NormKind::Batch, ..) => unreachable!("batch norm is always built with running statistics"),
+        }
+    }
+
+    pub fn export(&self, sink: &mut TensorSink) {
+        let named = [
+            ("weight", &self.scale),
+            ("bias", &self.shift),
+            ("running_mean", &self.running_mean),
+            ("running_var", &self.running_var),
+        ];
+        for (name, tensor) in named {
+            if let Some(tensor) = tensor {
+                export(sink, format!("{}.{name}", self.key), tensor);
+            }
+        }
+    }
+}
+
+/// Mean and biased variance over `dims`, kept broadcastable against `x`.
+fn image_statistics(x: Tensor<4>, dims: &[usize]) -> (Tensor<4>, Tensor<4>) {
+    let mean = x.clone().mean_dims(dims);
+    let centred = x - mean.clone();
+    let var = (centred.clone() * centred).mean_dims(dims);
+    (mean, var)
+}
+
+fn normalize(x: Tensor<4>, mean: Tensor<4>, var: Tensor<4>) -> Tensor<4> {
+    (x - mean) / (var + NORM_EPSILON).sqrt()
+}
+
+/// `nn.Dropout(0.5)`: active only while training on an autodiff device.
+pub fn dropout() -> Dropout {
+    DropoutConfig::new(0.5).init()
+}

@@ -1,0 +1,295 @@
+//! Our model file: one self-describing file the page and the CLI both load.
+//!
+//! ```text
+//! magic "GANSKTCH" | version u32 LE | header length u64 LE | header JSON | tensor bytes
+//! ```
+//! The JSON header describes the network, the tensors (name, dtype, shape, offset and
+//! length in the tensor bytes) and carries provenance, licence and the SHA-256 of the
+//! tensor bytes. Everything is checked before anything of a tensor's size is allocated.
+
+use burn::tensor::TensorData;
+use half::f16;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+use crate::model::{GeneratorConfig, Init, NamedTensor, NormStats, WeightError, WeightSource};
+
+pub const MAGIC: &[u8; 8] = b"GANSKTCH";
+pub const VERSION: u32 = 1;
+const PREAMBLE: usize = 8 + 4 + 8;
+/// A header describes a few hundred tensors; 16 MiB is far beyond any real one.
+const MAX_HEADER_BYTES: u64 = 16 << 20;
+/// No pix2pix tensor comes near 2^30 elements (a 4 GiB f32 tensor).
+const MAX_TENSOR_ELEMENTS: u64 = 1 << 30;
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ModelFileError {
+    #[error("not a gansketch model file: expected it to start with \"GANSKTCH\", found {found}")]
+    NotAModel { found: String },
+    #[error("model file version {found} is not supported: this build reads version {VERSION}")]
+    Version { found: u32 },
+    #[error("the model file is truncated: {0}")]
+    Truncated(String),
+    #[error("the model file's header is invalid: {0}")]
+    Header(String),
+    #[error("the model file is corrupted: {0}")]
+    Corrupted(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageType {
+    F32,
+    F16,
+}
+
+impl StorageType {
+    fn size(self) -> u64 {
+        match self {
+            StorageType::F32 => 4,
+            StorageType::F16 => 2,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TensorEntry {
+    pub name: String,
+    pub dtype: StorageType,
+    pub shape: Vec<u64>,
+    /// Byte offset into the tensor section.
+    pub offset: u64,
+    pub length: u64,
+}
+
+/// One class of the input legend: what a colour in the input image means.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LegendEntry {
+    pub label: String,
+    /// `#rrggbb`.
+    pub color: String,
+    /// Relative stroke width, where it is a brush.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<f32>,
+}
+
+/// What the file says about its network and where it came from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    pub name: String,
+    pub generator: GeneratorConfig,
+    /// The statistics batch norm layers use unless the caller says otherwise.
+    pub norm_stats: NormStats,
+    /// Side of the square tile the model was made for, in pixels.
+    pub tile_size: usize,
+    #[serde(default)]
+    pub legend: Vec<LegendEntry>,
+    /// Free-form: source checkpoint, data, training steps, metrics.
+    #[serde(default)]
+    pub provenance: serde_json::Value,
+    #[serde(default)]
+    pub license: String,
+    #[serde(default)]
+    pub attribution: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Header {
+    #[serde(flatten)]
+    info: ModelInfo,
+    tensors: Vec<TensorEntry>,
+    /// SHA-256 of the tensor section, lowercase hex.
+    sha256: String,
+}
+
+/// Serialises `tensors` with `info` into the bytes of a model file.
+pub fn encode(info: &ModelInfo, tensors: &[NamedTensor], storage: StorageType) -> Vec<u8> {
+    let mut section = Vec::new();
+    let mut entries = Vec::with_capacity(tensors.len());
+    for tensor in tensors {
+        // Keep every tensor 4-byte aligned so readers can view f32 data in place.
+        while section.len() % 4 != 0 {
+            section.push(0);
+        }
+        let offset = section.len() as u64;
+        match storage {
+            StorageType::F32 => tensor.values.iter().for_each(|v| section.extend_from_slice(&v.to_le_bytes())),
+            StorageType::F16 => tensor
+                .values
+                .iter()
+                .for_each(|v| section.extend_from_slice(&f16::from_f32(*v).to_le_bytes())),
+        }
+        entries.push(TensorEntry {
+            name: tensor.key.clone(),
+            dtype: storage,
+            shape: tensor.shape.iter().map(|&d| d as u64).collect(),
+            offset,
+            length: section.len() as u64 - offset,
+        });
+    }
+    let header = Header {
+        info: info.clone(),
+        tensors: entries,
+        sha256: hex(&Sha256::digest(&section)),
+    };
+    let json = serde_json::to_vec(&header).expect("the header serialises");
+    let mut bytes = Vec::with_capacity(PREAMBLE + json.len() + section.len());
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&VERSION.to_le_bytes());
+    bytes.extend_from_slice(&(json.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(&json);
+    bytes.extend_from_slice(&section);
+    bytes
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Does `bytes` start like one of our model files?
+pub fn is_model_file(bytes: &[u8]) -> bool {
+    bytes.starts_with(MAGIC)
+}
+
+/// A model file checked and ready to supply its tensors.
+#[derive(Debug)]
+pub struct ModelFile<'a> {
+    pub info: ModelInfo,
+    tensors: HashMap<String, TensorEntry>,
+    section: &'a [u8],
+}
+
+impl<'a> ModelFile<'a> {
+    /// Parses and checks `bytes`: preamble, header, every tensor's extent and the checksum.
+    pub fn parse(bytes: &'a [u8]) -> Result<Self, ModelFileError> {
+        if bytes.len() < MAGIC.len() || !is_model_file(bytes) {
+            let shown = &bytes[..bytes.len().min(8)];
+            let found = match bytes.is_empty() {
+                true => "an empty file".to_string(),
+                false => format!("{:?}", String::from_utf8_lossy(shown)),
+            };
+            return Err(ModelFileError::NotAModel { found });
+        }
+        if bytes.len() < PREAMBLE {
+            return Err(ModelFileError::Truncated(format!("{} bytes, shorter than the {PREAMBLE}-byte preamble", bytes.len())));
+        }
+        let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+        if version != VERSION {
+            return Err(ModelFileError::Version { found: version });
+        }
+        let header_length = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
+        let available = (bytes.len() - PREAMBLE) as u64;
+        if header_length > MAX_HEADER_BYTES {
+            return Err(ModelFileError::Header(format!("it claims {header_length} bytes; at most {MAX_HEADER_BYTES} are allowed")));
+        }
+        if header_length > available {
+            return Err(ModelFileError::Truncated(format!("the header claims {header_length} bytes, but only {available} follow")));
+        }
+        let header_end = PREAMBLE + header_length as usize;
+        let header: Header = serde_json::from_slice(&bytes[PREAMBLE..header_end])
+            .map_err(|e| ModelFileError::Header(e.to_string()))?;
+        let section = &bytes[header_end..];
+        let mut tensors = HashMap::with_capacity(header.tensors.len());
+        for entry in header.tensors {
+            check_extent(&entry, section.len() as u64)?;
+            if tensors.contains_key(&entry.name) {
+                return Err(ModelFileError::Header(format!("tensor `{}` is listed twice", entry.name)));
+            }
+            tensors.insert(entry.name.clone(), entry);
+        }
+        let digest = hex(&Sha256::digest(section));
+        if digest != header.sha256 {
+            return Err(ModelFileError::Corrupted(format!(
+                "the tensors' SHA-256 is {digest}, the header records {}",
+                header.sha256
+            )));
+        }
+        Ok(ModelFile { info: header.info, tensors, section })
+    }
+
+    /// A weight source over this file's tensors that remembers which were taken.
+    pub fn weights(&self) -> FileWeights<'_, 'a> {
+        FileWeights { file: self, taken: Vec::new() }
+    }
+
+    pub fn tensor_names(&self) -> impl Iterator<Item = &str> {
+        self.tensors.keys().map(String::as_str)
+    }
+}
+
+/// Refuses a tensor whose shape is absurd or whose bytes are not inside the file.
+fn check_extent(entry: &TensorEntry, section_length: u64) -> Result<(), ModelFileError> {
+    let name = &entry.name;
+    let elements = entry
+        .shape
+        .iter()
+        .try_fold(1u64, |n, &d| n.checked_mul(d))
+        .filter(|&n| n <= MAX_TENSOR_ELEMENTS)
+        .ok_or_else(|| {
+            ModelFileError::Header(format!(
+                "tensor `{name}` claims shape {:?}, more than the {MAX_TENSOR_ELEMENTS} elements any tensor may have",
+                entry.shape
+            ))
+        })?;
+    let expected = elements * entry.dtype.size();
+    if entry.length != expected {
+        return Err(ModelFileError::Header(format!(
+            "tensor `{name}` of shape {:?} needs {expected} bytes, the header says {}",
+            entry.shape, entry.length
+        )));
+    }
+    let end = entry.offset.checked_add(entry.length);
+    if end.is_none_or(|end| end > section_length) {
+        return Err(ModelFileError::Truncated(format!(
+            "tensor `{name}` lies at bytes {}..{} of the tensor section, which holds {section_length}",
+            entry.offset,
+            entry.offset.saturating_add(entry.length)
+        )));
+    }
+    Ok(())
+}
+
+/// Supplies a model file's tensors to a network being built.
+pub struct FileWeights<'f, 'a> {
+    file: &'f ModelFile<'a>,
+    taken: Vec<String>,
+}
+
+impl FileWeights<'_, '_> {
+    /// Tensors in the file that the network did not ask for.
+    pub fn unused(&self) -> Vec<String> {
+        let mut unused: Vec<String> = self
+            .file
+            .tensors
+            .keys()
+            .filter(|name| !self.taken.contains(name))
+            .cloned()
+            .collect();
+        unused.sort();
+        unused
+    }
+}
+
+impl WeightSource for FileWeights<'_, '_> {
+    fn take(&mut self, key: &str, shape: &[usize], _init: Init) -> Result<TensorData, WeightError> {
+        let entry = self.file.tensors.get(key).ok_or_else(|| WeightError::Missing {
+            key: key.to_string(),
+            expected: shape.to_vec(),
+        })?;
+        let found: Vec<usize> = entry.shape.iter().map(|&d| d as usize).collect();
+        if found != shape {
+            return Err(WeightError::Shape { key: key.to_string(), expected: shape.to_vec(), found });
+        }
+        let bytes = &self.file.section[entry.offset as usize..(entry.offset + entry.length) as usize];
+        let values: Vec<f32> = match entry.dtype {
+            StorageType::F32 => bytes.chunks_exact(4).map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes"))).collect(),
+            StorageType::F16 => bytes
+                .chunks_exact(2)
+                .map(|c| f16::from_le_bytes(c.try_into().expect("2 bytes")).to_f32())
+                .collect(),
+        };
+        self.taken.push(key.to_string());
+        Ok(TensorData::new(values, found))
+    }
+}
