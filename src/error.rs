@@ -10,6 +10,9 @@ pub enum Error {
     #[cfg(not(target_family = "wasm"))]
     #[error(transparent)]
     Checkpoint(#[from] crate::store::CheckpointError),
+    #[cfg(not(target_family = "wasm"))]
+    #[error(transparent)]
+    Data(#[from] crate::data::DataError),
     #[error("the weights do not fit the network: {0}")]
     Weights(#[from] WeightError),
     #[error("the file holds tensors the network does not use ({}): is it another network?", .0.join(", "))]

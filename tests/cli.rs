@@ -35,8 +35,13 @@ fn assert_fails(args: &[&dyn AsRef<std::ffi::OsStr>], expected: &str, dir: &Path
 #[test]
 fn translate_npy_matches_reference_in_both_modes() {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["unet256_ngf8_batch", "resnet9_ngf8_batch"] {
-        for (stats, expected) in [("running", "expected_eval"), ("image", "expected_image_stats")] {
+    let both = [("running", "expected_eval"), ("image", "expected_image_stats")];
+    // The shared fixtures' eval outputs do not belong to their saved statistics (see
+    // tests/reference_parity.rs): their image mode is checked, and batch norm's running
+    // mode on the consistent checkpoints.
+    let cases = [("unet256_ngf4_batch", &both[..]), ("resnet9_ngf4_batch", &both[..]), ("unet256_ngf8_batch", &both[1..]), ("resnet9_ngf8_batch", &both[1..])];
+    for (name, modes) in cases {
+        for &(stats, expected) in modes {
             let out = dir.path().join(format!("{name}.{stats}.npy"));
             let run = gansketch(&[
                 &"translate",

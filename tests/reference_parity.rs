@@ -9,10 +9,12 @@ use gansketch::model::{Architecture, NormKind, NormStats};
 use gansketch::store::{Overrides, load_checkpoint};
 use gansketch::translate::translate_data;
 
-fn check(name: &str) {
+const BOTH_MODES: [(NormStats, &str); 2] = [(NormStats::Running, "expected_eval"), (NormStats::Image, "expected_image_stats")];
+
+fn check(name: &str, modes: &[(NormStats, &str)]) {
     let device = Device::flex();
     let input = read_npy(&fixture(&format!("{name}.input.npy")));
-    for (stats, expected) in [(NormStats::Running, "expected_eval"), (NormStats::Image, "expected_image_stats")] {
+    for &(stats, expected) in modes {
         let overrides = Overrides { norm_stats: Some(stats), ..Overrides::default() };
         let model = load_checkpoint(&fixture(&format!("{name}.pth")), &overrides, &device)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -26,38 +28,50 @@ fn check(name: &str) {
 
 #[test]
 fn unet256_batch_norm_matches_reference() {
-    check("unet256_ngf8_batch");
+    check("unet256_ngf4_batch", &BOTH_MODES);
 }
 
 #[test]
 fn resnet9_batch_norm_matches_reference() {
-    check("resnet9_ngf8_batch");
+    check("resnet9_ngf4_batch", &BOTH_MODES);
+}
+
+/// The checkpoints of `../shared/fixtures/pix2pix` were saved after a training-mode
+/// forward pass had moved their running statistics (one momentum-0.1 step), while their
+/// `expected_eval` was computed before it: no reader of the saved statistics can match
+/// those eval outputs (see tests/fixtures/pix2pix/README.md). Their image-statistics
+/// outputs do not depend on running statistics and are matched exactly.
+#[test]
+fn shared_fixtures_match_reference_on_image_statistics() {
+    for name in ["unet256_ngf8_batch", "resnet9_ngf8_batch"] {
+        check(name, &[(NormStats::Image, "expected_image_stats")]);
+    }
 }
 
 #[test]
 fn unet128_instance_norm_matches_reference() {
-    check("unet128_ngf4_instance");
+    check("unet128_ngf4_instance", &BOTH_MODES);
 }
 
 #[test]
 fn unet256_without_norm_on_grayscale_matches_reference() {
-    check("unet256_ngf4_none_gray");
+    check("unet256_ngf4_none_gray", &BOTH_MODES);
 }
 
 #[test]
 fn resnet6_without_dropout_matches_reference() {
-    check("resnet6_ngf4_batch_nodropout");
+    check("resnet6_ngf4_batch_nodropout", &BOTH_MODES);
 }
 
 #[test]
 fn resnet6_instance_norm_three_to_one_channel_matches_reference() {
-    check("resnet6_ngf4_instance_3to1");
+    check("resnet6_ngf4_instance_3to1", &BOTH_MODES);
 }
 
 #[test]
 fn the_two_statistics_modes_really_differ_on_batch_norm_fixtures() {
     // Guards the parity tests: if both modes gave the same output, they would prove nothing.
-    for name in ["unet256_ngf8_batch", "resnet9_ngf8_batch"] {
+    for name in ["unet256_ngf4_batch", "resnet9_ngf4_batch", "resnet6_ngf4_batch_nodropout"] {
         let eval = read_npy(&fixture(&format!("{name}.expected_eval.npy")));
         let image = read_npy(&fixture(&format!("{name}.expected_image_stats.npy")));
         assert!(max_abs_diff(&eval, &image) > 100.0 * PARITY_TOLERANCE, "{name}");

@@ -113,6 +113,23 @@ pub fn load_model_path(path: &std::path::Path, overrides: &Overrides, device: &D
     }
 }
 
+/// A freshly initialised generator (pix2pix's N(0, 0.02)), marked untrained in its
+/// provenance so that the page says so. `legend` is what its input colours mean.
+pub fn untrained_model(config: GeneratorConfig, seed: u64, legend: Vec<LegendEntry>, device: &Device) -> LoadedModel {
+    let tile_size = config.architecture.unet_depth().map_or(256, |depth| 1 << depth);
+    let info = ModelInfo {
+        name: format!("untrained {} ngf {}", config.architecture, config.ngf),
+        generator: config.clone(),
+        norm_stats: NormStats::Running,
+        tile_size,
+        legend,
+        provenance: serde_json::json!({ "untrained": true, "seed": seed }),
+        license: String::new(),
+        attribution: String::new(),
+    };
+    LoadedModel { generator: Generator::init(config, seed, device), info }
+}
+
 /// The bytes of a model file holding `model`.
 pub fn save_model(model: &LoadedModel, storage: StorageType) -> Vec<u8> {
     encode(&model.info, &model.generator.tensors(), storage)

@@ -293,3 +293,70 @@ impl WeightSource for FileWeights<'_, '_> {
         Ok(TensorData::new(values, found))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Architecture, GeneratorConfig};
+
+    fn info() -> ModelInfo {
+        ModelInfo {
+            name: "test".into(),
+            generator: GeneratorConfig::new(Architecture::Unet128),
+            norm_stats: NormStats::Running,
+            tile_size: 128,
+            legend: Vec::new(),
+            provenance: serde_json::Value::Null,
+            license: String::new(),
+            attribution: String::new(),
+        }
+    }
+
+    /// A file whose header is `header` (with an empty tensor section).
+    fn file_with_header(header: serde_json::Value) -> Vec<u8> {
+        let json = serde_json::to_vec(&header).unwrap();
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend_from_slice(&VERSION.to_le_bytes());
+        bytes.extend_from_slice(&(json.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(&json);
+        bytes
+    }
+
+    #[test]
+    fn an_absurd_shape_is_refused_before_any_allocation() {
+        let mut header = serde_json::to_value(Header { info: info(), tensors: vec![], sha256: hex(&Sha256::digest([])) }).unwrap();
+        // 2^40 elements: 4 TiB as f32. Parsing must refuse it from the header alone.
+        header["tensors"] = serde_json::json!([{ "name": "model.model.0.weight", "dtype": "f32", "shape": [1u64 << 20, 1u64 << 20], "offset": 0, "length": 4u64 << 40 }]);
+        let error = ModelFile::parse(&file_with_header(header.clone())).unwrap_err();
+        assert!(error.to_string().contains("more than the"), "{error}");
+        // A shape whose element count overflows u64 is refused the same way.
+        header["tensors"][0]["shape"] = serde_json::json!([u64::MAX, 16]);
+        let error = ModelFile::parse(&file_with_header(header)).unwrap_err();
+        assert!(error.to_string().contains("more than the"), "{error}");
+    }
+
+    #[test]
+    fn a_header_longer_than_the_file_is_truncation() {
+        let mut bytes = encode(&info(), &[], StorageType::F32);
+        bytes.truncate(PREAMBLE + 10);
+        assert!(matches!(ModelFile::parse(&bytes), Err(ModelFileError::Truncated(_))));
+        let mut huge = bytes.clone();
+        huge[12..20].copy_from_slice(&(1u64 << 40).to_le_bytes());
+        assert!(matches!(ModelFile::parse(&huge), Err(ModelFileError::Header(_))));
+    }
+
+    #[test]
+    fn tensors_round_trip_in_both_storage_types() {
+        let tensor = NamedTensor { key: "w".into(), shape: vec![2, 3], values: vec![0.5, -1.25, 3.0, 0.1, -0.2, 7.0] };
+        for (storage, tolerance) in [(StorageType::F32, 0.0), (StorageType::F16, 5e-3)] {
+            let bytes = encode(&info(), std::slice::from_ref(&tensor), storage);
+            let file = ModelFile::parse(&bytes).unwrap();
+            let data = file.weights().take("w", &[2, 3], Init::Zeros).unwrap();
+            let values = data.try_to_vec::<f32>().unwrap();
+            for (a, b) in values.iter().zip(&tensor.values) {
+                assert!((a - b).abs() <= tolerance * b.abs().max(1.0), "{storage:?}: {a} vs {b}");
+            }
+            assert!(matches!(file.weights().take("w", &[3, 2], Init::Zeros), Err(WeightError::Shape { .. })));
+        }
+    }
+}

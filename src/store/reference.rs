@@ -118,8 +118,9 @@ impl Checkpoint {
                 )));
             }
         };
-        // With dropout the block's second convolution sits at index 6, without at 5.
-        let dropout = self.has("model.10.conv_block.6.weight");
+        // With dropout the block's second convolution sits at index 6, without at 5 (and 6
+        // is then its norm, whose weight is a vector).
+        let dropout = self.shape("model.10.conv_block.6.weight").is_some_and(|s| s.len() == 4);
         let head = format!("model.{}.weight", 10 + blocks + 7);
         let output_channels = self.shape(&head).map(|s| s[0]).ok_or_else(|| {
             CheckpointError::NotAGenerator(format!("a ResNet checkpoint without its head convolution `{head}`"))

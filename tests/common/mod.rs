@@ -1,13 +1,17 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod pbf;
+
 use burn::tensor::TensorData;
 use std::path::{Path, PathBuf};
 
 /// The reference checkpoints of `tests/fixtures/pix2pix`, each with inputs and outputs.
-pub const REFERENCE_CHECKPOINTS: [&str; 6] = [
+pub const REFERENCE_CHECKPOINTS: [&str; 8] = [
     "unet256_ngf8_batch",
     "resnet9_ngf8_batch",
+    "unet256_ngf4_batch",
+    "resnet9_ngf4_batch",
     "unet128_ngf4_instance",
     "unet256_ngf4_none_gray",
     "resnet6_ngf4_batch_nodropout",

@@ -1,0 +1,9 @@
+//! The wasm face of gansketch (wasm32 only): what the page's Web Worker calls.
+//!
+//! - [`backend`]: WebGPU or the CPU, and why;
+//! - [`translator`]: load a model from bytes, translate canvas pixels.
+
+pub mod backend;
+pub mod translator;
+
+pub use translator::{Translator, translate_data};
