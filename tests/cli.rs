@@ -1,5 +1,6 @@
 //! `gansketch translate` and `gansketch convert` as a user runs them: results, and clear
 //! errors with a non-zero exit and nothing left behind on bad input.
+#![cfg(not(target_family = "wasm"))]
 
 mod common;
 

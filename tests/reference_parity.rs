@@ -1,5 +1,6 @@
 //! Our generators compute what the reference pix2pix computes, for every checkpoint kind:
 //! U-Net 128/256, ResNet 6/9 blocks, batch/instance/no norm, 1 or 3 channels.
+#![cfg(not(target_family = "wasm"))]
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! `gansketch tiles`: the projection, the palette and footprints pixel by pixel on an
 //! extract the test writes itself, agreement with an independent rasterisation on real
 //! cities, and clear errors that leave nothing behind.
+#![cfg(not(target_family = "wasm"))]
 
 mod common;
 

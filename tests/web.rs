@@ -72,7 +72,7 @@ async fn check(case: &Case, device: &Device, backend: &str) {
     let model = load_model_bytes(case.model, &Overrides::default(), device).unwrap();
     let output = translate_data(&model, npy(case.input), device).await.unwrap();
     let error = max_abs_diff(&output, &npy(case.native));
-    web_sys::console::log_1(&format!("{} on {backend}: max abs error {error:e} against native").into());
+    web_sys::console::log_1(&format!("{} on {backend}: max abs error {error:e} against native", case.name).into());
     assert!(error <= WEB_TOLERANCE, "{} on {backend}: max abs error {error} > {WEB_TOLERANCE}", case.name);
 }
 

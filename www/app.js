@@ -34,6 +34,7 @@ const stats = (window.gansketch = {
   model: null,
   coldStartMs: null, // page start → first generated output
   lastMs: null, // the last translation, in the worker
+  times: [], // every translation's ms, in order
   translations: 0,
   errors: [],
   idle: () => engine.idle && !frameRequested,
@@ -48,6 +49,14 @@ let model = null; // { name, info }
 let sketchVersion = 0;
 let frameRequested = false;
 let samples = null;
+let modelAttribution = ''; // the loaded model's (OSM-derived models carry OSM's)
+let inputAttribution = ''; // a sample tile's, once one was drawn
+
+function showAttribution() {
+  ui.attribution.textContent = [modelAttribution && `Model: ${modelAttribution}`, inputAttribution && `Samples: ${inputAttribution}`]
+    .filter(Boolean)
+    .join(' · ');
+}
 
 function say(text, kind = 'info') {
   ui.status.textContent = text;
@@ -97,6 +106,7 @@ async function translateSketch() {
     if (version === sketchVersion) sketch.rememberOutput(result.imageData);
     stats.translations += 1;
     stats.lastMs = result.ms;
+    stats.times.push(result.ms);
     ui.timing.textContent = `${Math.round(result.ms)} ms`;
     return result;
   } catch (error) {
@@ -118,7 +128,8 @@ function applyModel(loaded, name) {
     ? `⚠ This model is untrained (random weights): its output is noise, not buildings.`
     : `${architecture}, ngf ${ngf}, ${norm} norm.`;
   ui.modelNote.dataset.kind = untrained ? 'warning' : 'info';
-  ui.attribution.textContent = info.attribution ?? '';
+  modelAttribution = info.attribution ?? '';
+  showAttribution();
 }
 
 async function loadModel(bytes, name) {
@@ -218,6 +229,8 @@ async function loadSample() {
     // Samples are A|B training pairs: the streets are the left half.
     const image = await createImageBitmap(await response.blob());
     sketch.drawImage(image, { x: 0, y: 0, width: image.width / 2, height: image.height });
+    inputAttribution = samples.attribution;
+    showAttribution();
     say(`Sample: streets of ${tile.place}, tile ${tile.tile}. ${samples.attribution}`);
   } catch (error) {
     say(`Could not load a sample: ${error.message}`, 'error');

@@ -98,6 +98,9 @@ pub async fn choose(request: BackendRequest) -> Backend {
     }
     let webgpu = match start_webgpu().await {
         Ok(webgpu) => webgpu,
+        Err(error) if error.contains("No adapter") || error.contains("no adapters") => {
+            return Backend::cpu("WebGPU could not start: the browser offers no WebGPU adapter (disabled, or no supported GPU), so the model runs in wasm on the CPU".into(), String::new());
+        }
         Err(error) => {
             return Backend::cpu(format!("WebGPU could not start ({error}), so the model runs in wasm on the CPU"), String::new());
         }

@@ -1,4 +1,4 @@
-//! The `gansketch` command line: a thin face over the library.
+//! The `gansketch` commands: a thin face over the library.
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -153,7 +153,7 @@ struct ConvertArgs {
     network: NetworkFlags,
 }
 
-fn main() -> ExitCode {
+pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command) {
         Ok(message) => {
