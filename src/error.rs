@@ -13,6 +13,9 @@ pub enum Error {
     #[cfg(not(target_family = "wasm"))]
     #[error(transparent)]
     Data(#[from] crate::data::DataError),
+    #[cfg(not(target_family = "wasm"))]
+    #[error(transparent)]
+    Train(#[from] crate::train::TrainError),
     #[error("the weights do not fit the network: {0}")]
     Weights(#[from] WeightError),
     #[error("the file holds tensors the network does not use ({}): is it another network?", .0.join(", "))]

@@ -1,7 +1,7 @@
 //! The layers pix2pix stacks, each built from a [`WeightSource`] under its reference name
 //! and able to hand its tensors back under that name.
 
-use burn::module::{Module, Param};
+use burn::module::{Module, Param, ParamId};
 use burn::nn::conv::{Conv2d, ConvTranspose2d};
 use burn::nn::{Dropout, DropoutConfig, PaddingConfig2d};
 use burn::tensor::{Device, Tensor};
@@ -20,7 +20,15 @@ fn param<const D: usize>(
     device: &Device,
 ) -> Result<Param<Tensor<D>>, WeightError> {
     let data = source.take(key, &shape, init)?;
-    Ok(Param::from_tensor(Tensor::from_data(data, device)))
+    let mut param = Param::from_tensor(Tensor::from_data(data, device));
+    // The id follows from the name, so a network rebuilt from a checkpoint matches the
+    // optimizer state saved with it.
+    param.id = ParamId::from(fnv1a(key));
+    Ok(param)
+}
+
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
 }
 
 fn export<const D: usize>(sink: &mut TensorSink, key: String, tensor: &Param<Tensor<D>>) {

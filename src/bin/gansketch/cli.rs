@@ -7,8 +7,12 @@ use std::process::ExitCode;
 use gansketch::data::split::SplitMode;
 use gansketch::data::{Filters, TilesOptions, make_tiles};
 use gansketch::data::palette::street_legend;
-use gansketch::model::{Architecture, GeneratorConfig, NormKind, NormStats};
+use gansketch::model::{Architecture, DiscriminatorConfig, GeneratorConfig, NormKind, NormStats};
 use gansketch::store::{self, Overrides, StorageType};
+use gansketch::train::data::Augment;
+use gansketch::train::loss::GanMode;
+use gansketch::train::schedule::Schedule;
+use gansketch::train::{Backend, Session, TrainOptions};
 use gansketch::translate::translate_path;
 
 #[derive(Parser)]
@@ -28,6 +32,101 @@ enum Command {
     Tiles(TilesArgs),
     /// Write a freshly initialised (untrained) generator as a model file.
     Init(InitArgs),
+    /// Train a pix2pix generator on A|B pairs (the reference dataset format).
+    Train(TrainArgs),
+    /// Score a streets → buildings model on A|B tiles, next to two baselines.
+    Eval(EvalArgs),
+}
+
+#[derive(Args)]
+struct EvalArgs {
+    /// The model (gansketch model file or reference .pth).
+    #[arg(long)]
+    model: PathBuf,
+    /// Directory of A|B tiles; each first-level subdirectory (a city, a split) is scored apart.
+    #[arg(long)]
+    data: PathBuf,
+    /// Write the report as JSON here, and the best / worst tiles as a PNG beside it.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    network: NetworkFlags,
+}
+
+#[derive(Args)]
+struct TrainArgs {
+    /// Directory of A|B pair PNGs (searched recursively), e.g. what `gansketch tiles` wrote.
+    #[arg(long)]
+    data: PathBuf,
+    /// Run directory: checkpoints, samples.png, losses.png and the trained generator.gsk.
+    #[arg(long)]
+    out: PathBuf,
+    /// Continue the run in --out from its latest checkpoint, with the options it was started with.
+    #[arg(long)]
+    resume: bool,
+    /// Stop after this many steps (with a checkpoint), to --resume later.
+    #[arg(long)]
+    session_steps: Option<u64>,
+    /// Generator architecture.
+    #[arg(long, default_value = "unet_256")]
+    arch: Architecture,
+    /// Filters in the generator's first layer.
+    #[arg(long, default_value_t = 64)]
+    ngf: usize,
+    /// Normalisation of generator and discriminator.
+    #[arg(long, default_value = "batch")]
+    norm: NormKind,
+    /// No dropout in the generator (pix2pix uses it).
+    #[arg(long)]
+    no_dropout: bool,
+    /// Filters in the discriminator's first layer.
+    #[arg(long, default_value_t = 64)]
+    ndf: usize,
+    /// PatchGAN depth (3 is the reference's `basic` 70×70 PatchGAN).
+    #[arg(long, default_value_t = 3)]
+    n_layers: usize,
+    /// GAN loss: vanilla (cross-entropy, pix2pix's) or lsgan.
+    #[arg(long, default_value = "vanilla")]
+    gan_mode: GanMode,
+    /// Weight of the L1 term.
+    #[arg(long, default_value_t = 100.0)]
+    lambda_l1: f64,
+    /// Adam's learning rate (β1 0.5).
+    #[arg(long, default_value_t = 2e-4)]
+    lr: f64,
+    /// Steps at the constant learning rate.
+    #[arg(long, default_value_t = 10_000)]
+    steps: u64,
+    /// Steps of linear decay to zero after those.
+    #[arg(long, default_value_t = 10_000)]
+    decay_steps: u64,
+    /// Pairs per step.
+    #[arg(long, default_value_t = 1)]
+    batch_size: usize,
+    /// Resize each side to this before cropping (pix2pix's --load_size; jitter when above --crop-size).
+    #[arg(long, default_value_t = 256)]
+    load_size: u32,
+    /// Side of the random crop the networks see (pix2pix's --crop_size).
+    #[arg(long, default_value_t = 256)]
+    crop_size: u32,
+    /// Random horizontal and vertical flips.
+    #[arg(long)]
+    flip: bool,
+    /// Random quarter turns (for map tiles).
+    #[arg(long)]
+    rotate: bool,
+    /// Write a checkpoint every N steps.
+    #[arg(long, default_value_t = 500)]
+    checkpoint_every: u64,
+    /// Write samples.png and losses.png every N steps.
+    #[arg(long, default_value_t = 250)]
+    sample_every: u64,
+    /// Seed of the weights, the data order and every augmentation.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// cpu (burn-flex) or wgpu (a GPU through Vulkan, Metal or DX12).
+    #[arg(long, default_value = "cpu")]
+    backend: Backend,
 }
 
 #[derive(Args)]
@@ -182,6 +281,16 @@ fn run(command: Command) -> gansketch::Result<String> {
             ))
         }
         Command::Tiles(args) => tiles(args),
+        Command::Train(args) => train(args),
+        Command::Eval(args) => {
+            let model = store::load_model_path(&args.model, &args.network.overrides(), &device)?;
+            let grid = args.out.as_deref().map(gansketch::eval::default_grid);
+            let report = gansketch::eval::evaluate(&model, &args.data, grid.as_deref(), &device)?;
+            if let Some(out) = &args.out {
+                store::write_atomically(out, &serde_json::to_vec_pretty(&report).expect("the report serialises"))?;
+            }
+            Ok(eval_table(&report))
+        }
         Command::Init(args) => {
             let config = GeneratorConfig::new(args.arch).with_ngf(args.ngf).with_norm(args.norm);
             let model = store::untrained_model(config, args.seed, street_legend(), &device);
@@ -255,4 +364,43 @@ fn tiles(args: TilesArgs) -> gansketch::Result<String> {
         drawing = report.seconds_drawing,
         attribution = report.attribution,
     ))
+}
+
+fn train(args: TrainArgs) -> gansketch::Result<String> {
+    let options = TrainOptions {
+        data: args.data,
+        run: args.out,
+        generator: GeneratorConfig::new(args.arch).with_ngf(args.ngf).with_norm(args.norm).with_dropout(!args.no_dropout),
+        discriminator: DiscriminatorConfig { input_channels: 6, ndf: args.ndf, n_layers: args.n_layers, norm: args.norm },
+        gan: args.gan_mode,
+        lambda_l1: args.lambda_l1,
+        schedule: Schedule { lr: args.lr, steps: args.steps, decay_steps: args.decay_steps },
+        batch_size: args.batch_size,
+        augment: Augment { load_size: args.load_size.max(args.crop_size), crop_size: args.crop_size, flip: args.flip, rotate: args.rotate },
+        checkpoint_every: args.checkpoint_every,
+        sample_every: args.sample_every,
+        seed: args.seed,
+        backend: args.backend,
+    };
+    let session = Session { resume: args.resume, max_steps: args.session_steps, show_progress: true };
+    let report = gansketch::train::train(options, session)?;
+    let resumed = report.resumed_from.map_or_else(String::new, |step| format!(" (resumed at step {step})"));
+    Ok(format!(
+        "trained {} of {} steps{resumed} in {:.0} s ({:.2} steps/s this session); last losses: G L1 {:.3}, G GAN {:.3}, D real {:.3}, D fake {:.3}\nwrote {}",
+        report.steps, report.total, report.seconds, report.steps_per_second, report.last.g_l1, report.last.g_gan, report.last.d_real, report.last.d_fake, report.model.display()
+    ))
+}
+
+fn eval_table(report: &gansketch::eval::EvalReport) -> String {
+    let mut table = format!("{:<16} {:<14} {:>6} {:>9} {:>7} {:>6} {:>6} {:>6} {:>10} {:>8}\n", "group", "predictor", "tiles", "precision", "recall", "F1", "IoU", "L1", "footprints", "area KS");
+    let groups = report.groups.iter().map(|(n, g)| (n.as_str(), g)).chain(std::iter::once(("all", &report.all)));
+    for (name, group) in groups {
+        for (predictor, s) in [("model", &group.model), ("no buildings", &group.no_buildings), ("street band", &group.street_band)] {
+            table.push_str(&format!(
+                "{name:<16} {predictor:<14} {:>6} {:>9.3} {:>7.3} {:>6.3} {:>6.3} {:>6.3} {:>4}/{:<5} {:>8.3}\n",
+                s.tiles, s.precision, s.recall, s.f1, s.iou, s.l1, s.footprints, s.target_footprints, s.area_ks
+            ));
+        }
+    }
+    table
 }
