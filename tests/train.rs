@@ -1,6 +1,6 @@
 //! `gansketch train` on a tiny dataset: the loss falls; checkpoint + resume gives exactly
-//! the steps of an uninterrupted run; a run killed with -9 continues from its last
-//! checkpoint; a diverging run stops with a clear message and keeps its checkpoint.
+//! the steps of an uninterrupted run (image pool included); a run killed with -9
+//! continues from its last checkpoint; a diverging run stops with a clear message and keeps its checkpoint.
 #![cfg(not(target_family = "wasm"))]
 
 mod common;
@@ -48,6 +48,8 @@ fn options(data: &Path, run: &Path, steps: u64) -> TrainOptions {
         lambda_l1: 100.0,
         schedule: Schedule { lr: 2e-4, steps, decay_steps: 0 },
         batch_size: 2,
+        // A pool smaller than the steps: resuming must restore what it holds.
+        pool_size: 3,
         augment: Augment { load_size: 136, crop_size: 128, flip: true, rotate: true },
         checkpoint_every: 5,
         sample_every: 100,

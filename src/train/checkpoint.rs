@@ -43,6 +43,15 @@ pub struct TensorMap {
 }
 
 impl TensorMap {
+    /// Tensors not yet taken.
+    pub fn len(&self) -> usize {
+        self.tensors.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tensors.is_empty()
+    }
+
     pub fn decode(bytes: &[u8], what: &str) -> Result<Self, TrainError> {
         let broken = |why: &str| TrainError::Checkpoint(format!("{what} is damaged: {why}"));
         if bytes.len() < MAGIC.len() + 4 + 32 || !bytes.starts_with(MAGIC) {
@@ -95,10 +104,12 @@ pub struct CheckpointFiles {
     pub discriminator: Vec<u8>,
     pub optim_g: Vec<u8>,
     pub optim_d: Vec<u8>,
+    /// The image pool's contents (no tensors when the run has no pool).
+    pub pool: Vec<u8>,
     pub state: Vec<u8>,
 }
 
-const NAMES: [&str; 5] = ["generator.bin", "discriminator.bin", "optim_g.bin", "optim_d.bin", "state.json"];
+const NAMES: [&str; 6] = ["generator.bin", "discriminator.bin", "optim_g.bin", "optim_d.bin", "pool.bin", "state.json"];
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> TrainError + '_ {
     move |e| TrainError::Checkpoint(format!("{}: {e}", path.display()))
@@ -111,7 +122,7 @@ pub fn save(run: &Path, step: u64, files: &CheckpointFiles) -> Result<PathBuf, T
     std::fs::create_dir_all(&root).map_err(io(&root))?;
     let name = format!("step-{step:08}");
     let staging = tempfile::Builder::new().prefix(&format!(".{name}-")).tempdir_in(&root).map_err(io(&root))?;
-    let contents = [&files.generator, &files.discriminator, &files.optim_g, &files.optim_d, &files.state];
+    let contents = [&files.generator, &files.discriminator, &files.optim_g, &files.optim_d, &files.pool, &files.state];
     for (file, bytes) in NAMES.iter().zip(contents) {
         write_atomically(&staging.path().join(file), bytes).map_err(|e| TrainError::Checkpoint(e.to_string()))?;
     }
@@ -150,6 +161,7 @@ pub fn load_latest(run: &Path) -> Result<Option<CheckpointFiles>, TrainError> {
         discriminator: read(NAMES[1])?,
         optim_g: read(NAMES[2])?,
         optim_d: read(NAMES[3])?,
-        state: read(NAMES[4])?,
+        pool: read(NAMES[4])?,
+        state: read(NAMES[5])?,
     }))
 }

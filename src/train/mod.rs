@@ -4,6 +4,7 @@
 //! - [`data`]: A|B pairs and their augmentation;
 //! - [`loss`], [`schedule`]: the objective and the learning rate;
 //! - [`pix2pix`]: one step on G and D;
+//! - [`pool`]: the optional pool of earlier generated pairs the discriminator sees;
 //! - [`checkpoint`]: what a run saves to continue exactly;
 //! - [`report`]: sample grids and loss curves.
 
@@ -11,6 +12,7 @@ pub mod checkpoint;
 pub mod data;
 pub mod loss;
 pub mod pix2pix;
+pub mod pool;
 pub mod report;
 pub mod schedule;
 
@@ -28,6 +30,7 @@ use self::checkpoint::{CheckpointFiles, TensorMap, encode_tensors};
 use self::data::{Augment, PairDataset};
 use self::loss::GanMode;
 use self::pix2pix::{Losses, Pix2Pix, adam, batch};
+use self::pool::ImagePool;
 use self::schedule::Schedule;
 use crate::model::{DiscriminatorConfig, Generator, GeneratorConfig, NormStats, PatchGan, TensorSink};
 use crate::store::{LoadedModel, ModelInfo, StorageType, save_model, write_atomically};
@@ -87,6 +90,9 @@ pub struct TrainOptions {
     pub lambda_l1: f64,
     pub schedule: Schedule,
     pub batch_size: usize,
+    /// Earlier generated pairs kept for the discriminator (pix2pix's `--pool_size`; 0: none).
+    #[serde(default)]
+    pub pool_size: usize,
     pub augment: Augment,
     pub checkpoint_every: u64,
     pub sample_every: u64,
@@ -186,7 +192,7 @@ pub fn train(mut options: TrainOptions, session: Session) -> Result<TrainReport,
     let device = options.backend.device().autodiff();
     let mut model = match &checkpoint {
         Some(files) => restore(&options, files, &device)?,
-        None => Pix2Pix::new(options.generator.clone(), &options.discriminator, options.gan, options.lambda_l1, options.seed, &device),
+        None => Pix2Pix::new(options.generator.clone(), &options.discriminator, options.gan, options.lambda_l1, options.pool_size, options.seed, &device),
     };
     std::fs::create_dir_all(&options.run).map_err(|e| TrainError::Output(format!("{}: {e}", options.run.display())))?;
 
@@ -214,7 +220,7 @@ pub fn train(mut options: TrainOptions, session: Session) -> Result<TrainReport,
             inputs.push(a);
             targets.push(b);
         }
-        let losses = model.step(batch(inputs, size, &device), batch(targets, size, &device), options.schedule.at(step));
+        let losses = model.step(batch(inputs, size, &device), batch(targets, size, &device), options.schedule.at(step), &mut rng);
         if !losses.all_finite() {
             progress.abandon();
             return Err(TrainError::NonFinite { step: step + 1, losses });
@@ -268,6 +274,7 @@ fn save_checkpoint(options: &TrainOptions, model: &Pix2Pix, step: u64, history: 
         discriminator: encode_tensors(&tensors_of(|sink| model.discriminator.export(sink))),
         optim_g: optimizer(&model.optim_g)?,
         optim_d: optimizer(&model.optim_d)?,
+        pool: encode_tensors(&model.pool.tensors()),
         state: serde_json::to_vec(&state).expect("the state serialises"),
     };
     checkpoint::save(&options.run, step, &files)?;
@@ -281,11 +288,17 @@ fn restore(options: &TrainOptions, files: &CheckpointFiles, device: &Device) -> 
     let optimizer = |bytes: &[u8], what: &str| {
         adam().from_bytes(burn::tensor::Bytes::from_bytes_vec(bytes.to_vec())).map_err(|e| TrainError::Checkpoint(format!("{what}: {e:?}")))
     };
+    let mut saved_pool = TensorMap::decode(&files.pool, "pool.bin")?;
+    let stored = saved_pool.len();
+    let size = options.augment.crop_size as usize;
+    let pair_channels = options.generator.input_channels + options.generator.output_channels;
+    let pool = ImagePool::restore(options.pool_size, &mut saved_pool, stored, [pair_channels, size, size])?;
     Ok(Pix2Pix {
         generator,
         discriminator,
         optim_g: optimizer(&files.optim_g, "optim_g.bin")?,
         optim_d: optimizer(&files.optim_d, "optim_d.bin")?,
+        pool,
         gan: options.gan,
         lambda_l1: options.lambda_l1,
     })

@@ -4,8 +4,10 @@
 
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Tensor, TensorData};
+use rand::Rng;
 
 use super::loss::{GanMode, l1};
+use super::pool::ImagePool;
 use crate::model::{DiscriminatorConfig, Generator, GeneratorConfig, NormStats, PatchGan, RandomInit};
 
 /// The losses of one step, as the reference logs them.
@@ -29,6 +31,8 @@ pub struct Pix2Pix {
     pub discriminator: PatchGan,
     pub optim_g: ModuleOptimizer,
     pub optim_d: ModuleOptimizer,
+    /// Earlier (A, G(A)) pairs the discriminator may be shown instead of the newest.
+    pub pool: ImagePool,
     pub gan: GanMode,
     pub lambda_l1: f64,
 }
@@ -39,21 +43,24 @@ pub fn adam() -> ModuleOptimizer {
 
 impl Pix2Pix {
     /// Fresh networks, initialised as pix2pix does (N(0, 0.02)) from `seed`.
-    pub fn new(g: GeneratorConfig, d: &DiscriminatorConfig, gan: GanMode, lambda_l1: f64, seed: u64, device: &Device) -> Self {
+    pub fn new(g: GeneratorConfig, d: &DiscriminatorConfig, gan: GanMode, lambda_l1: f64, pool_size: usize, seed: u64, device: &Device) -> Self {
         let generator = Generator::init(g, seed, device);
         let discriminator = PatchGan::build(d, &mut RandomInit::new(seed ^ 0x5eed_d15c), device)
             .expect("random initialisation supplies every tensor");
-        Pix2Pix { generator, discriminator, optim_g: adam(), optim_d: adam(), gan, lambda_l1 }
+        Pix2Pix { generator, discriminator, optim_g: adam(), optim_d: adam(), pool: ImagePool::new(pool_size), gan, lambda_l1 }
     }
 
-    /// One step on a batch: `a`, `b` are `[n, c, h, w]` in [-1, 1] on an autodiff device.
-    pub fn step(&mut self, a: Tensor<4>, b: Tensor<4>, lr: f64) -> Losses {
+    /// One step on a batch: `a`, `b` are `[n, c, h, w]` in [-1, 1] on an autodiff device;
+    /// `rng` makes the image pool's choices.
+    pub fn step(&mut self, a: Tensor<4>, b: Tensor<4>, lr: f64, rng: &mut impl Rng) -> Losses {
         // Batch norm on the batch's own statistics while training, as PyTorch's train().
         let stats = NormStats::Image;
         let fake = self.generator.forward(a.clone(), stats);
 
-        // D: real pairs towards 1, generated pairs (cut from G's graph) towards 0.
-        let pred_fake = self.discriminator.forward(Tensor::cat(vec![a.clone(), fake.clone().detach()], 1), stats);
+        // D: real pairs towards 1, generated pairs (cut from G's graph, maybe earlier ones
+        // from the pool) towards 0.
+        let fake_pairs = self.pool.query(Tensor::cat(vec![a.clone(), fake.clone().detach()], 1), rng);
+        let pred_fake = self.discriminator.forward(fake_pairs, stats);
         let pred_real = self.discriminator.forward(Tensor::cat(vec![a.clone(), b.clone()], 1), stats);
         let d_fake = self.gan.loss(pred_fake, false);
         let d_real = self.gan.loss(pred_real, true);

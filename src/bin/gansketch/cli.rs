@@ -26,7 +26,8 @@ struct Cli {
 enum Command {
     /// Translate a PNG or .npy image (or a directory of PNGs) with a generator.
     Translate(TranslateArgs),
-    /// Convert a reference pix2pix checkpoint (.pth) into a gansketch model file.
+    /// Convert a reference pix2pix checkpoint (.pth) — or re-encode a model file, e.g. to
+    /// f16 — into a gansketch model file.
     Convert(ConvertArgs),
     /// Draw A|B training pairs (streets | buildings) from an OpenStreetMap extract.
     Tiles(TilesArgs),
@@ -103,6 +104,9 @@ struct TrainArgs {
     /// Pairs per step.
     #[arg(long, default_value_t = 1)]
     batch_size: usize,
+    /// Earlier generated pairs kept to show the discriminator (pix2pix's --pool_size; 0: none).
+    #[arg(long, default_value_t = 0)]
+    pool_size: usize,
     /// Resize each side to this before cropping (pix2pix's --load_size; jitter when above --crop-size).
     #[arg(long, default_value_t = 256)]
     load_size: u32,
@@ -234,7 +238,7 @@ struct TranslateArgs {
 
 #[derive(Args)]
 struct ConvertArgs {
-    /// The reference checkpoint (`latest_net_G.pth`).
+    /// The reference checkpoint (`latest_net_G.pth`) or a gansketch model file.
     input: PathBuf,
     /// The model file to write.
     #[arg(short, long)]
@@ -242,12 +246,12 @@ struct ConvertArgs {
     /// Store tensors as f16 (half the size; outputs within ~1e-3).
     #[arg(long)]
     f16: bool,
-    /// Licence of the weights, recorded in the file.
-    #[arg(long, default_value = "")]
-    license: String,
+    /// Licence of the weights, recorded in the file (kept from a model file unless given).
+    #[arg(long)]
+    license: Option<String>,
     /// Attribution line, recorded in the file (e.g. "© OpenStreetMap contributors, ODbL").
-    #[arg(long, default_value = "")]
-    attribution: String,
+    #[arg(long)]
+    attribution: Option<String>,
     #[command(flatten)]
     network: NetworkFlags,
 }
@@ -300,9 +304,13 @@ fn run(command: Command) -> gansketch::Result<String> {
             Ok(format!("wrote {} ({} bytes): {}, untrained", args.output.display(), bytes.len(), model.info.name))
         }
         Command::Convert(args) => {
-            let mut model = store::load_checkpoint(&args.input, &args.network.overrides(), &device)?;
-            model.info.license = args.license;
-            model.info.attribution = args.attribution;
+            let mut model = store::load_model_path(&args.input, &args.network.overrides(), &device)?;
+            if let Some(license) = args.license {
+                model.info.license = license;
+            }
+            if let Some(attribution) = args.attribution {
+                model.info.attribution = attribution;
+            }
             let storage = if args.f16 { StorageType::F16 } else { StorageType::F32 };
             let bytes = store::save_model(&model, storage);
             store::write_atomically(&args.output, &bytes)?;
@@ -376,6 +384,7 @@ fn train(args: TrainArgs) -> gansketch::Result<String> {
         lambda_l1: args.lambda_l1,
         schedule: Schedule { lr: args.lr, steps: args.steps, decay_steps: args.decay_steps },
         batch_size: args.batch_size,
+        pool_size: args.pool_size,
         augment: Augment { load_size: args.load_size.max(args.crop_size), crop_size: args.crop_size, flip: args.flip, rotate: args.rotate },
         checkpoint_every: args.checkpoint_every,
         sample_every: args.sample_every,
