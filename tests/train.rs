@@ -46,6 +46,7 @@ fn options(data: &Path, run: &Path, steps: u64) -> TrainOptions {
         discriminator: DiscriminatorConfig { input_channels: 6, ndf: 4, n_layers: 2, norm: NormKind::Batch },
         gan: GanMode::Vanilla,
         lambda_l1: 100.0,
+        l1_dark_weight: 1.0,
         schedule: Schedule { lr: 2e-4, steps, decay_steps: 0 },
         batch_size: 2,
         // A pool smaller than the steps: resuming must restore what it holds.

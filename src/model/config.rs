@@ -5,12 +5,17 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The generator architectures of the reference implementation (`--netG`).
+/// Model files name them as the reference does (`unet_256`); the aliases read files written
+/// before that was so.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum Architecture {
+    #[serde(rename = "unet_128", alias = "unet128")]
     Unet128,
+    #[serde(rename = "unet_256", alias = "unet256")]
     Unet256,
+    #[serde(rename = "resnet_6blocks", alias = "resnet6_blocks")]
     Resnet6Blocks,
+    #[serde(rename = "resnet_9blocks", alias = "resnet9_blocks")]
     Resnet9Blocks,
 }
 
@@ -223,5 +228,22 @@ impl DiscriminatorConfig {
             n_layers: 3,
             norm: NormKind::Batch,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Architecture;
+
+    #[test]
+    fn files_name_architectures_as_the_reference() {
+        for architecture in Architecture::ALL {
+            let json = serde_json::to_string(&architecture).unwrap();
+            assert_eq!(json, format!("\"{}\"", architecture.name()));
+            assert_eq!(serde_json::from_str::<Architecture>(&json).unwrap(), architecture);
+        }
+        // Files written before the names were fixed still load.
+        assert_eq!(serde_json::from_str::<Architecture>("\"unet256\"").unwrap(), Architecture::Unet256);
+        assert_eq!(serde_json::from_str::<Architecture>("\"resnet9_blocks\"").unwrap(), Architecture::Resnet9Blocks);
     }
 }

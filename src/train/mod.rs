@@ -29,7 +29,7 @@ use std::time::Instant;
 use self::checkpoint::{CheckpointFiles, TensorMap, encode_tensors};
 use self::data::{Augment, PairDataset};
 use self::loss::GanMode;
-use self::pix2pix::{Losses, Pix2Pix, adam, batch};
+use self::pix2pix::{Losses, Objective, Pix2Pix, adam, batch};
 use self::pool::ImagePool;
 use self::schedule::Schedule;
 use crate::model::{DiscriminatorConfig, Generator, GeneratorConfig, NormStats, PatchGan, TensorSink};
@@ -88,6 +88,9 @@ pub struct TrainOptions {
     pub discriminator: DiscriminatorConfig,
     pub gan: GanMode,
     pub lambda_l1: f64,
+    /// Weight of pixels whose target is dark in the L1 term (1: pix2pix's L1; see [`loss::l1`]).
+    #[serde(default = "one")]
+    pub l1_dark_weight: f64,
     pub schedule: Schedule,
     pub batch_size: usize,
     /// Earlier generated pairs kept for the discriminator (pix2pix's `--pool_size`; 0: none).
@@ -98,6 +101,16 @@ pub struct TrainOptions {
     pub sample_every: u64,
     pub seed: u64,
     pub backend: Backend,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl TrainOptions {
+    fn objective(&self) -> Objective {
+        Objective { gan: self.gan, lambda_l1: self.lambda_l1, l1_dark_weight: self.l1_dark_weight }
+    }
 }
 
 /// What a checkpoint's `state.json` holds besides the tensors.
@@ -192,7 +205,7 @@ pub fn train(mut options: TrainOptions, session: Session) -> Result<TrainReport,
     let device = options.backend.device().autodiff();
     let mut model = match &checkpoint {
         Some(files) => restore(&options, files, &device)?,
-        None => Pix2Pix::new(options.generator.clone(), &options.discriminator, options.gan, options.lambda_l1, options.pool_size, options.seed, &device),
+        None => Pix2Pix::new(options.generator.clone(), &options.discriminator, options.objective(), options.pool_size, options.seed, &device),
     };
     std::fs::create_dir_all(&options.run).map_err(|e| TrainError::Output(format!("{}: {e}", options.run.display())))?;
 
@@ -254,6 +267,12 @@ fn check_options(options: &TrainOptions) -> Result<(), TrainError> {
     if options.batch_size == 0 || options.checkpoint_every == 0 || options.sample_every == 0 {
         return Err(TrainError::Options("--batch-size, --checkpoint-every and --sample-every must be at least 1".into()));
     }
+    if !(options.l1_dark_weight.is_finite() && options.l1_dark_weight > 0.0) || !(options.lambda_l1.is_finite() && options.lambda_l1 >= 0.0) {
+        return Err(TrainError::Options(format!(
+            "--lambda-l1 must be at least 0 and --l1-dark-weight above 0; found {} and {}",
+            options.lambda_l1, options.l1_dark_weight
+        )));
+    }
     if options.generator.input_channels != 3 || options.generator.output_channels != 3 {
         return Err(TrainError::Options("training reads RGB pairs: the generator must take and give 3 channels".into()));
     }
@@ -301,6 +320,7 @@ fn restore(options: &TrainOptions, files: &CheckpointFiles, device: &Device) -> 
         pool,
         gan: options.gan,
         lambda_l1: options.lambda_l1,
+        l1_dark_weight: options.l1_dark_weight,
     })
 }
 

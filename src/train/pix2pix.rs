@@ -25,6 +25,16 @@ impl Losses {
     }
 }
 
+/// What the generator is trained to minimise besides fooling the discriminator.
+#[derive(Clone, Copy, Debug)]
+pub struct Objective {
+    pub gan: GanMode,
+    /// Weight of the L1 term (pix2pix's λ, 100).
+    pub lambda_l1: f64,
+    /// Weight of pixels whose target is dark in the L1 term (1 in pix2pix).
+    pub l1_dark_weight: f64,
+}
+
 /// Generator, discriminator and their Adam optimizers (β1 0.5, as pix2pix).
 pub struct Pix2Pix {
     pub generator: Generator,
@@ -35,6 +45,8 @@ pub struct Pix2Pix {
     pub pool: ImagePool,
     pub gan: GanMode,
     pub lambda_l1: f64,
+    /// How much more a pixel whose target is dark counts in the L1 term (1: pix2pix's L1).
+    pub l1_dark_weight: f64,
 }
 
 pub fn adam() -> ModuleOptimizer {
@@ -43,11 +55,12 @@ pub fn adam() -> ModuleOptimizer {
 
 impl Pix2Pix {
     /// Fresh networks, initialised as pix2pix does (N(0, 0.02)) from `seed`.
-    pub fn new(g: GeneratorConfig, d: &DiscriminatorConfig, gan: GanMode, lambda_l1: f64, pool_size: usize, seed: u64, device: &Device) -> Self {
+    pub fn new(g: GeneratorConfig, d: &DiscriminatorConfig, objective: Objective, pool_size: usize, seed: u64, device: &Device) -> Self {
         let generator = Generator::init(g, seed, device);
         let discriminator = PatchGan::build(d, &mut RandomInit::new(seed ^ 0x5eed_d15c), device)
             .expect("random initialisation supplies every tensor");
-        Pix2Pix { generator, discriminator, optim_g: adam(), optim_d: adam(), pool: ImagePool::new(pool_size), gan, lambda_l1 }
+        let Objective { gan, lambda_l1, l1_dark_weight } = objective;
+        Pix2Pix { generator, discriminator, optim_g: adam(), optim_d: adam(), pool: ImagePool::new(pool_size), gan, lambda_l1, l1_dark_weight }
     }
 
     /// One step on a batch: `a`, `b` are `[n, c, h, w]` in [-1, 1] on an autodiff device;
@@ -71,7 +84,7 @@ impl Pix2Pix {
         // G: fool the updated D, and stay near B.
         let pred_fake = self.discriminator.forward(Tensor::cat(vec![a, fake.clone()], 1), stats);
         let g_gan = self.gan.loss(pred_fake, true);
-        let g_l1 = l1(fake, b) * self.lambda_l1;
+        let g_l1 = l1(fake, b, self.l1_dark_weight) * self.lambda_l1;
         let loss_g = g_gan.clone() + g_l1.clone();
         let grads = GradientsParams::from_grads(loss_g.backward(), &self.generator);
         self.generator = self.optim_g.step(lr, self.generator.clone(), grads);

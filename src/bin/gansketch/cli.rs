@@ -92,6 +92,10 @@ struct TrainArgs {
     /// Weight of the L1 term.
     #[arg(long, default_value_t = 100.0)]
     lambda_l1: f64,
+    /// How much more pixels whose target is dark (buildings) count in the L1 term; 1 is
+    /// pix2pix's L1. Sparse targets need more, or the generator settles on blank output.
+    #[arg(long, default_value_t = 1.0)]
+    l1_dark_weight: f64,
     /// Adam's learning rate (β1 0.5).
     #[arg(long, default_value_t = 2e-4)]
     lr: f64,
@@ -382,6 +386,7 @@ fn train(args: TrainArgs) -> gansketch::Result<String> {
         discriminator: DiscriminatorConfig { input_channels: 6, ndf: args.ndf, n_layers: args.n_layers, norm: args.norm },
         gan: args.gan_mode,
         lambda_l1: args.lambda_l1,
+        l1_dark_weight: args.l1_dark_weight,
         schedule: Schedule { lr: args.lr, steps: args.steps, decay_steps: args.decay_steps },
         batch_size: args.batch_size,
         pool_size: args.pool_size,
