@@ -2,9 +2,13 @@
 //! translation of one 256² image on the CPU backend (burn-flex, all threads rayon gives it)
 //! and ms per pix2pix training step (G and a 64-filter PatchGAN, as `gansketch train`).
 //! Writes its input and output as `.npy`, so the PyTorch side checks it computes the same.
+//! For U-Nets it also times each convolution and transposed convolution alone, to show
+//! where the time goes (bench/torch_side.py times the same shapes in PyTorch).
 //!
 //!   cargo bench --bench native -- --work DIR [--runs 20] [--train-runs 5] NAME=MODEL.gsk ...
 
+use burn::tensor::module::{conv_transpose2d, conv2d};
+use burn::tensor::ops::{ConvOptions, ConvTransposeOptions};
 use burn::tensor::{Device, Tensor, TensorData};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -12,7 +16,7 @@ use serde_json::json;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use gansketch::model::{DiscriminatorConfig, NormKind};
+use gansketch::model::{DiscriminatorConfig, GeneratorConfig, NormKind};
 use gansketch::store::{Overrides, load_model_path, write_atomically};
 use gansketch::train::loss::GanMode;
 use gansketch::train::pix2pix::{Objective, Pix2Pix};
@@ -71,6 +75,63 @@ fn random_image(channels: usize, seed: u64) -> TensorData {
     TensorData::random::<f32, _, _>([1, channels, 256, 256], burn::tensor::Distribution::Uniform(-1.0, 1.0), &mut rng)
 }
 
+/// One of a U-Net's 4×4 stride-2 convolutions at 256² input.
+struct Layer {
+    name: String,
+    transposed: bool,
+    input: usize,
+    output: usize,
+    /// Side of the layer's input.
+    side: usize,
+}
+
+/// The convolutions of a `unet_256`/`unet_128` generator, outermost first, as pix2pix chains
+/// their channels (down: level ℓ's input → inner; up: inner (·2 below the innermost) → outer).
+fn unet_layers(config: &GeneratorConfig) -> Vec<Layer> {
+    let Some(depth) = config.architecture.unet_depth() else { return Vec::new() };
+    let ngf = config.ngf;
+    let mut layers = Vec::new();
+    for level in 0..depth {
+        let (outer, inner) = match level {
+            0 => (config.output_channels, ngf),
+            1..=3 => (ngf << (level - 1), ngf << level),
+            _ => (ngf * 8, ngf * 8),
+        };
+        let down_input = if level == 0 { config.input_channels } else { outer };
+        let up_input = if level == depth - 1 { inner } else { inner * 2 };
+        layers.push(Layer { name: format!("down {level}"), transposed: false, input: down_input, output: inner, side: 256 >> level });
+        layers.push(Layer { name: format!("up {level}"), transposed: true, input: up_input, output: outer, side: 256 >> (level + 1) });
+    }
+    layers
+}
+
+fn time_layers(config: &GeneratorConfig, runs: usize, device: &Device) -> Vec<serde_json::Value> {
+    let mut rng = StdRng::seed_from_u64(5);
+    let mut normal = |shape: Vec<usize>| Tensor::<4>::from_data(TensorData::random::<f32, _, _>(shape, burn::tensor::Distribution::Normal(0.0, 0.02), &mut rng), device);
+    unet_layers(config)
+        .into_iter()
+        .map(|layer| {
+            let Layer { name, transposed, input, output, side } = layer;
+            let x = normal(vec![1, input, side, side]);
+            let stats = match transposed {
+                false => {
+                    let weight = normal(vec![output, input, 4, 4]);
+                    timed(runs, 2, || {
+                        conv2d(x.clone(), weight.clone(), None, ConvOptions::new([2, 2], [1, 1], [1, 1], 1)).into_data();
+                    })
+                }
+                true => {
+                    let weight = normal(vec![input, output, 4, 4]);
+                    timed(runs, 2, || {
+                        conv_transpose2d(x.clone(), weight.clone(), None, ConvTransposeOptions::new([2, 2], [1, 1], [0, 0], [1, 1], 1)).into_data();
+                    })
+                }
+            };
+            json!({ "name": name, "transposed": transposed, "input": input, "output": output, "side": side, "median_ms": stats["median_ms"] })
+        })
+        .collect()
+}
+
 fn main() {
     let options = options();
     std::fs::create_dir_all(&options.work).expect("the work directory");
@@ -100,8 +161,9 @@ fn main() {
         let training = timed(options.train_runs, 2, || {
             pix2pix.step(a.clone(), b.clone(), 2e-4, &mut rng);
         });
+        let layers = time_layers(&config, options.runs, &device);
         println!("{name}: inference {inference}, training step {training}");
-        results.insert(name.clone(), json!({ "file": path, "norm_stats": model.info.norm_stats, "inference": inference, "training_step": training }));
+        results.insert(name.clone(), json!({ "file": path, "norm_stats": model.info.norm_stats, "inference": inference, "training_step": training, "layers": layers }));
     }
     let report = json!({ "backend": "burn-flex (CPU)", "threads": rayon::current_num_threads(), "models": results });
     let out = options.work.join("burn-native.json");

@@ -86,6 +86,25 @@ for name in MODELS:
         f" | {ratio(ours['training_step']['median_ms'], theirs['torch_training_step']['median_ms'])} | — | — | — |"
     )
 
+for name in MODELS:
+    ours, theirs = burn["models"][name].get("layers", []), torch["models"][name].get("torch_layers", [])
+    if not ours or not theirs:
+        continue
+    total = sum(layer["median_ms"] for layer in ours)
+    lines += [
+        "",
+        f"Where the time goes in `{name}` natively: each 4×4 stride-2 convolution alone (batch of one),"
+        f" burn against PyTorch. The convolutions add up to {ms(total)} ms in burn and"
+        f" {ms(sum(layer['median_ms'] for layer in theirs))} ms in PyTorch.",
+        "",
+        "| layer | channels | input side | burn ms | PyTorch ms | ratio | share of burn's convolution time |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for a, b in zip(ours, theirs):
+        kind = "transposed" if a["transposed"] else "conv"
+        lines.append(f"| {a['name']} ({kind}) | {a['input']} → {a['output']} | {a['side']} | {ms(a['median_ms'])} | {ms(b['median_ms'])}"
+                     f" | {ratio(a['median_ms'], b['median_ms'])} | {100 * a['median_ms'] / total:.0f} % |")
+
 first = next(iter(browser["models"].values()))
 adapter = first.get("adapter") or {}
 lines += [

@@ -104,6 +104,43 @@ def training_step(header, threads, runs):
     return timed(step, runs, warmup=2)
 
 
+def unet_layers(config):
+    """The 4×4 stride-2 convolutions of a U-Net at 256², outermost first, as bench/native.rs
+    lists them: (name, transposed, input channels, output channels, input side)."""
+    depth = {"unet_128": 7, "unet_256": 8, "unet128": 7, "unet256": 8}.get(config["architecture"])
+    if depth is None:
+        return []
+    ngf, layers = config["ngf"], []
+    for level in range(depth):
+        outer, inner = (config["output_channels"], ngf) if level == 0 else \
+            (ngf << (level - 1), ngf << level) if level <= 3 else (ngf * 8, ngf * 8)
+        down_input = config["input_channels"] if level == 0 else outer
+        up_input = inner if level == depth - 1 else inner * 2
+        layers.append((f"down {level}", False, down_input, inner, 256 >> level))
+        layers.append((f"up {level}", True, up_input, outer, 256 >> (level + 1)))
+    return layers
+
+
+def time_layers(config, runs):
+    results = []
+    for name, transposed, cin, cout, side in unet_layers(config):
+        x = torch.randn(1, cin, side, side)
+        if transposed:
+            w = torch.randn(cin, cout, 4, 4) * 0.02
+            op = lambda: F.conv_transpose2d(x, w, stride=2, padding=1)
+        else:
+            w = torch.randn(cout, cin, 4, 4) * 0.02
+            op = lambda: F.conv2d(x, w, stride=2, padding=1)
+
+        def run():
+            with torch.inference_mode():
+                op()
+
+        results.append({"name": name, "transposed": transposed, "input": cin, "output": cout, "side": side,
+                        "median_ms": timed(run, runs, warmup=2)["median_ms"]})
+    return results
+
+
 def peak_gflops(threads):
     """GFLOP/s of a 2048³ float32 matrix product (MKL/oneDNN): this machine's practical peak."""
     a, b = torch.rand(2048, 2048), torch.rand(2048, 2048)
@@ -158,6 +195,7 @@ def main():
             "torch_inference": timed(torch_forward, args.runs),
             "onnxruntime_inference": timed(lambda: session.run(None, {"input": x_np}), args.runs),
             "torch_training_step": training_step(header, args.threads, args.train_runs),
+            "torch_layers": time_layers(header["generator"], args.runs),
         }
         print(name, json.dumps({k: v for k, v in results["models"][name].items() if "inference" in k or "training" in k}))
     with open(f"{args.work}/torch.json", "w") as f:

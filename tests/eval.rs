@@ -1,5 +1,6 @@
-//! `gansketch eval` as a user runs it: a JSON report per city with both baselines, and the
-//! best / worst grid.
+//! `gansketch eval` as a user runs it, on the page's default model: a JSON report per city
+//! with both baselines, and the best / worst grid. The default model must beat both
+//! baselines on Helsinki, a city it never saw in training.
 #![cfg(not(target_family = "wasm"))]
 
 use std::path::Path;
@@ -21,10 +22,12 @@ fn eval_scores_the_model_and_both_baselines_per_city() {
             }
         }
     }
+    let index: serde_json::Value = serde_json::from_slice(&std::fs::read(root.join("models/index.json")).unwrap()).unwrap();
+    let default_model = root.join("models").join(index[0]["file"].as_str().unwrap());
     let out = dir.path().join("report.json");
     let run = Command::new(env!("CARGO_BIN_EXE_gansketch"))
         .args(["eval", "--model"])
-        .arg(root.join("models/untrained-unet256-ngf16.gsk"))
+        .arg(&default_model)
         .arg("--data")
         .arg(dir.path().join("data"))
         .arg("--out")
@@ -44,6 +47,10 @@ fn eval_scores_the_model_and_both_baselines_per_city() {
         assert!(group["model"]["target_footprints"].as_u64().unwrap() > 0);
     }
     assert_eq!(report["all"]["model"]["tiles"], 16);
+    let helsinki = &report["groups"]["helsinki"];
+    let f1 = |predictor: &str| helsinki[predictor]["f1"].as_f64().unwrap();
+    println!("Helsinki F1: model {:.3}, street band {:.3}", f1("model"), f1("street_band"));
+    assert!(f1("model") > f1("street_band"), "the default model should place buildings better than a band along the streets");
     let grid = image::open(out.with_extension("png")).unwrap();
     assert_eq!(grid.width(), 3 * 256 + 16, "input | generated | target");
 }

@@ -69,11 +69,14 @@ async fn start_webgpu() -> Result<StartedWebGpu, String> {
     let started = match Device::wgpu_options().init_with_setup_async().await {
         Ok((device, setup)) => {
             let info = setup.adapter.get_info();
-            let adapter = match info.name.is_empty() {
-                true => "an unnamed adapter".to_string(),
-                false => info.name.clone(),
+            let software = info.device_type == DeviceType::Cpu;
+            // Browsers may withhold the description (SwiftShader gives none).
+            let adapter = match (info.name.is_empty(), software) {
+                (false, _) => info.name.clone(),
+                (true, true) => "the browser's software renderer".to_string(),
+                (true, false) => "an unnamed GPU".to_string(),
             };
-            Ok(StartedWebGpu { device, adapter, software: info.device_type == DeviceType::Cpu })
+            Ok(StartedWebGpu { device, adapter, software })
         }
         Err(error) => Err(error.to_string()),
     };
