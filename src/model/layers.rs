@@ -180,27 +180,30 @@ impl Norm {
         Ok(norm)
     }
 
+    /// Normalises `x`. Scale and shift are folded into one per-channel factor and offset,
+    /// so the full-size tensor is passed over as few times as possible: with running
+    /// statistics twice (`x·a + b`), with the image's own six times.
     pub fn forward(&self, x: Tensor<4>, stats: NormStats) -> Tensor<4> {
-        match (self.kind, &self.running_mean, &self.running_var) {
+        let per_channel = |p: &Option<Param<Tensor<1>>>| p.as_ref().map(|p| p.val().reshape([1, -1, 1, 1]));
+        match (self.kind, per_channel(&self.running_mean), per_channel(&self.running_var)) {
             (NormKind::None, ..) => x,
             (NormKind::Instance, ..) => {
-                let (mean, var) = image_statistics(x.clone(), &[2, 3]);
-                normalize(x, mean, var)
+                let (centred, var) = centred_and_variance(x, &[2, 3]);
+                centred * (var + NORM_EPSILON).sqrt().recip()
             }
             (NormKind::Batch, Some(running_mean), Some(running_var)) => {
-                let (mean, var) = match stats {
-                    NormStats::Image => image_statistics(x.clone(), &[0, 2, 3]),
-                    NormStats::Running => (
-                        running_mean.val().reshape([1, -1, 1, 1]),
-                        running_var.val().reshape([1, -1, 1, 1]),
-                    ),
-                };
-                let normalized = normalize(x, mean, var);
-                let scale = self.scale.as_ref().map(|s| s.val().reshape([1, -1, 1, 1]));
-                let shift = self.shift.as_ref().map(|s| s.val().reshape([1, -1, 1, 1]));
-                match (scale, shift) {
-                    (Some(scale), Some(shift)) => normalized * scale + shift,
-                    _ => normalized,
+                let scale = per_channel(&self.scale).expect("batch norm has a scale");
+                let shift = per_channel(&self.shift).expect("batch norm has a shift");
+                match stats {
+                    NormStats::Image => {
+                        let (centred, var) = centred_and_variance(x, &[0, 2, 3]);
+                        centred * (scale / (var + NORM_EPSILON).sqrt()) + shift
+                    }
+                    NormStats::Running => {
+                        let factor = scale / (running_var + NORM_EPSILON).sqrt();
+                        let offset = shift - running_mean * factor.clone();
+                        x * factor + offset
+                    }
                 }
             }
             (NormKind::Batch, ..) => unreachable!("batch norm is always built with running statistics"),
@@ -222,16 +225,12 @@ impl Norm {
     }
 }
 
-/// Mean and biased variance over `dims`, kept broadcastable against `x`.
-fn image_statistics(x: Tensor<4>, dims: &[usize]) -> (Tensor<4>, Tensor<4>) {
+/// `x` minus its mean over `dims`, and the biased variance over `dims` (kept broadcastable).
+fn centred_and_variance(x: Tensor<4>, dims: &[usize]) -> (Tensor<4>, Tensor<4>) {
     let mean = x.clone().mean_dims(dims);
-    let centred = x - mean.clone();
-    let var = (centred.clone() * centred).mean_dims(dims);
-    (mean, var)
-}
-
-fn normalize(x: Tensor<4>, mean: Tensor<4>, var: Tensor<4>) -> Tensor<4> {
-    (x - mean) / (var + NORM_EPSILON).sqrt()
+    let centred = x - mean;
+    let var = (centred.clone() * centred.clone()).mean_dims(dims);
+    (centred, var)
 }
 
 /// `nn.Dropout(0.5)`: active only while training on an autodiff device.
