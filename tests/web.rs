@@ -9,7 +9,9 @@
 use burn::tensor::{Device, TensorData};
 use gansketch::store::{Overrides, load_model_bytes};
 use gansketch::web::backend::{BackendRequest, choose};
+use gansketch::web::digest::web_crypto_sha256;
 use gansketch::web::{Translator, translate_data};
+use sha2::{Digest, Sha256};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
@@ -105,7 +107,7 @@ async fn translator_gives_the_cli_png_on_both_backends() {
     for backend in ["cpu", "webgpu"] {
         let translator = Translator::create(backend.into()).await.unwrap();
         assert_eq!(translator.backend(), backend, "{}", translator.reason());
-        translator.load(UNET.model).unwrap();
+        translator.load(UNET.model.to_vec()).await.unwrap();
         let output = translator.translate(input.clone(), 256, 256).await.unwrap();
         assert_eq!(output.len(), native.len());
         let worst = output.iter().zip(&native).map(|(a, b)| a.abs_diff(*b)).max().unwrap();
@@ -117,12 +119,12 @@ async fn translator_gives_the_cli_png_on_both_backends() {
 #[wasm_bindgen_test]
 async fn a_corrupt_model_is_refused_and_the_previous_one_stays() {
     let translator = Translator::create("cpu".into()).await.unwrap();
-    translator.load(UNET.model).unwrap();
+    translator.load(UNET.model.to_vec()).await.unwrap();
     let mut corrupt = UNET.model.to_vec();
     let at = corrupt.len() - 100;
     corrupt[at] ^= 0xff;
-    assert!(translator.load(&corrupt).is_err(), "a flipped byte must be caught by the checksum");
-    assert!(translator.load(b"<html>404</html>").is_err());
+    assert!(translator.load(corrupt).await.is_err(), "a flipped byte must be caught by the checksum");
+    assert!(translator.load(b"<html>404</html>".to_vec()).await.is_err());
     let output = translator.translate(vec![255; 256 * 256 * 4], 256, 256).await;
     assert!(output.is_ok(), "the previous model keeps working");
     let wrong_size = translator.translate(vec![255; 100 * 100 * 4], 100, 100).await;
@@ -145,4 +147,14 @@ async fn auto_takes_webgpu_only_on_a_hardware_adapter() {
 
 fn image_rgba(png: &[u8]) -> Vec<u8> {
     image::load_from_memory(png).unwrap().to_rgba8().into_raw()
+}
+
+/// The page checks a model's checksum with WebCrypto, not in wasm: it must be there (the
+/// test server is localhost, a secure context) and agree with sha2, the native hasher.
+#[wasm_bindgen_test]
+async fn web_crypto_hashes_a_model_as_sha2_does() {
+    for data in [&UNET.model[..], b"", b"abc"] {
+        let by_browser = web_crypto_sha256(data).await.expect("WebCrypto is available in the worker");
+        assert_eq!(by_browser, Sha256::digest(data).to_vec(), "{} bytes", data.len());
+    }
 }

@@ -17,7 +17,7 @@ async function handle(message) {
       return { type: 'started', backend: translator.backend, reason: translator.reason, adapter: translator.adapter };
     }
     case 'load': {
-      const info = JSON.parse(translator.load(new Uint8Array(message.bytes)));
+      const info = JSON.parse(await translator.load(new Uint8Array(message.bytes)));
       return { type: 'loaded', info, name: message.name };
     }
     case 'translate': {

@@ -6,7 +6,7 @@ mod reference;
 #[cfg(not(target_family = "wasm"))]
 mod write;
 
-pub use model_file::{LegendEntry, ModelFile, ModelFileError, ModelInfo, StorageType, encode, is_model_file};
+pub use model_file::{LegendEntry, ModelFile, ModelFileError, ModelInfo, StorageType, UnverifiedModelFile, encode, is_model_file};
 #[cfg(not(target_family = "wasm"))]
 pub use reference::{Checkpoint, CheckpointError};
 #[cfg(not(target_family = "wasm"))]
@@ -60,7 +60,11 @@ impl LoadedModel {
 
 /// Loads one of our model files from its bytes.
 pub fn load_model_bytes(bytes: &[u8], overrides: &Overrides, device: &Device) -> Result<LoadedModel> {
-    let file = ModelFile::parse(bytes)?;
+    load_model_file(&ModelFile::parse(bytes)?, overrides, device)
+}
+
+/// Builds the generator a parsed and verified model file describes.
+pub fn load_model_file(file: &ModelFile, overrides: &Overrides, device: &Device) -> Result<LoadedModel> {
     let mut info = file.info.clone();
     overrides.check(&info.generator)?;
     let mut weights = file.weights();

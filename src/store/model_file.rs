@@ -163,6 +163,33 @@ pub struct ModelFile<'a> {
 impl<'a> ModelFile<'a> {
     /// Parses and checks `bytes`: preamble, header, every tensor's extent and the checksum.
     pub fn parse(bytes: &'a [u8]) -> Result<Self, ModelFileError> {
+        let unverified = UnverifiedModelFile::parse(bytes)?;
+        let digest = Sha256::digest(unverified.tensor_section());
+        unverified.verify(&digest)
+    }
+
+    /// A weight source over this file's tensors that remembers which were taken.
+    pub fn weights(&self) -> FileWeights<'_, 'a> {
+        FileWeights { file: self, taken: Vec::new() }
+    }
+
+    pub fn tensor_names(&self) -> impl Iterator<Item = &str> {
+        self.tensors.keys().map(String::as_str)
+    }
+}
+
+/// A model file whose structure is checked but whose checksum is not yet: the caller
+/// hashes [`Self::tensor_section`] and hands the digest to [`Self::verify`]. The page
+/// hashes with the browser's WebCrypto, which is far faster than SHA-256 in wasm.
+#[derive(Debug)]
+pub struct UnverifiedModelFile<'a> {
+    file: ModelFile<'a>,
+    recorded_sha256: String,
+}
+
+impl<'a> UnverifiedModelFile<'a> {
+    /// Parses and checks `bytes`: preamble, header and every tensor's extent.
+    pub fn parse(bytes: &'a [u8]) -> Result<Self, ModelFileError> {
         if bytes.len() < MAGIC.len() || !is_model_file(bytes) {
             let shown = &bytes[..bytes.len().min(8)];
             let found = match bytes.is_empty() {
@@ -198,23 +225,25 @@ impl<'a> ModelFile<'a> {
             }
             tensors.insert(entry.name.clone(), entry);
         }
-        let digest = hex(&Sha256::digest(section));
-        if digest != header.sha256 {
+        Ok(UnverifiedModelFile { file: ModelFile { info: header.info, tensors, section }, recorded_sha256: header.sha256 })
+    }
+
+    /// The bytes the header's SHA-256 covers: every tensor, back to back.
+    pub fn tensor_section(&self) -> &'a [u8] {
+        self.file.section
+    }
+
+    /// The file, once `sha256` — the caller's digest of [`Self::tensor_section`] — matches
+    /// the one its header records.
+    pub fn verify(self, sha256: &[u8]) -> Result<ModelFile<'a>, ModelFileError> {
+        let digest = hex(sha256);
+        if digest != self.recorded_sha256 {
             return Err(ModelFileError::Corrupted(format!(
                 "the tensors' SHA-256 is {digest}, the header records {}",
-                header.sha256
+                self.recorded_sha256
             )));
         }
-        Ok(ModelFile { info: header.info, tensors, section })
-    }
-
-    /// A weight source over this file's tensors that remembers which were taken.
-    pub fn weights(&self) -> FileWeights<'_, 'a> {
-        FileWeights { file: self, taken: Vec::new() }
-    }
-
-    pub fn tensor_names(&self) -> impl Iterator<Item = &str> {
-        self.tensors.keys().map(String::as_str)
+        Ok(self.file)
     }
 }
 
@@ -358,5 +387,17 @@ mod tests {
             }
             assert!(matches!(file.weights().take("w", &[3, 2], Init::Zeros), Err(WeightError::Shape { .. })));
         }
+    }
+
+    #[test]
+    fn verify_takes_only_the_digest_of_the_tensor_section() {
+        let tensor = NamedTensor { key: "w".into(), shape: vec![2], values: vec![1.0, 2.0] };
+        let bytes = encode(&info(), std::slice::from_ref(&tensor), StorageType::F32);
+        let section = UnverifiedModelFile::parse(&bytes).unwrap().tensor_section();
+        assert_eq!(section.len(), 8, "two f32 values");
+        assert!(UnverifiedModelFile::parse(&bytes).unwrap().verify(&Sha256::digest(section)).is_ok());
+        let error = UnverifiedModelFile::parse(&bytes).unwrap().verify(&Sha256::digest(&bytes)).unwrap_err();
+        assert!(matches!(error, ModelFileError::Corrupted(_)), "{error}");
+        assert!(error.to_string().contains("the header records"), "{error}");
     }
 }

@@ -8,8 +8,9 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 use super::backend::{Backend, BackendRequest, choose};
+use super::digest::sha256;
 use crate::pixels::{rgba_to_tensor, tensor_to_rgba};
-use crate::store::{LoadedModel, Overrides, load_model_bytes};
+use crate::store::{LoadedModel, Overrides, UnverifiedModelFile, load_model_file};
 
 #[wasm_bindgen]
 pub struct Translator {
@@ -47,8 +48,11 @@ impl Translator {
 
     /// Loads a gansketch model file and returns its description (JSON: the model file's
     /// header without the tensors). On error the previous model stays loaded.
-    pub fn load(&self, bytes: &[u8]) -> Result<String, JsError> {
-        let model = load_model_bytes(bytes, &Overrides::default(), &self.backend.device)
+    pub async fn load(&self, bytes: Vec<u8>) -> Result<String, JsError> {
+        let unverified = UnverifiedModelFile::parse(&bytes).map_err(|e| JsError::new(&e.to_string()))?;
+        let digest = sha256(unverified.tensor_section()).await;
+        let file = unverified.verify(&digest).map_err(|e| JsError::new(&e.to_string()))?;
+        let model = load_model_file(&file, &Overrides::default(), &self.backend.device)
             .map_err(|e| JsError::new(&e.to_string()))?;
         let description = serde_json::to_string(&model.info).map_err(|e| JsError::new(&e.to_string()))?;
         self.model.replace(Some(Rc::new(model)));
