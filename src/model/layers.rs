@@ -188,7 +188,7 @@ impl Norm {
         match (self.kind, per_channel(&self.running_mean), per_channel(&self.running_var)) {
             (NormKind::None, ..) => x,
             (NormKind::Instance, ..) => {
-                let (centred, var) = centred_and_variance(x, &[2, 3]);
+                let (centred, var) = centred_and_variance(x, false);
                 centred * (var + NORM_EPSILON).sqrt().recip()
             }
             (NormKind::Batch, Some(running_mean), Some(running_var)) => {
@@ -196,7 +196,7 @@ impl Norm {
                 let shift = per_channel(&self.shift).expect("batch norm has a shift");
                 match stats {
                     NormStats::Image => {
-                        let (centred, var) = centred_and_variance(x, &[0, 2, 3]);
+                        let (centred, var) = centred_and_variance(x, true);
                         centred * (scale / (var + NORM_EPSILON).sqrt()) + shift
                     }
                     NormStats::Running => {
@@ -225,12 +225,31 @@ impl Norm {
     }
 }
 
-/// `x` minus its mean over `dims`, and the biased variance over `dims` (kept broadcastable).
-fn centred_and_variance(x: Tensor<4>, dims: &[usize]) -> (Tensor<4>, Tensor<4>) {
-    let mean = x.clone().mean_dims(dims);
+/// `x` minus its per-channel mean, and the biased per-channel variance (kept broadcastable),
+/// over H and W of each image, and over the batch too when `over_batch` (batch norm).
+fn centred_and_variance(x: Tensor<4>, over_batch: bool) -> (Tensor<4>, Tensor<4>) {
+    let mean = channel_mean(x.clone(), over_batch);
     let centred = x - mean;
-    let var = (centred.clone() * centred.clone()).mean_dims(dims);
+    let var = channel_mean(centred.clone() * centred.clone(), over_batch);
     (centred, var)
+}
+
+/// The mean of each channel over H and W, as [N, C, 1, 1], then over N when `over_batch`.
+/// One reduction over a flattened H·W axis: burn-flex's mean over several axes at once
+/// (`mean_dims(&[0, 2, 3])`) is 15–40× slower (bench/analysis.md). Every image has H·W
+/// values, so the mean of the images' means is the batch mean.
+fn channel_mean(x: Tensor<4>, over_batch: bool) -> Tensor<4> {
+    let [n, c, h, w] = x.dims();
+    let mean = x.reshape([n, c, h * w]).mean_dim(2).reshape([n, c, 1, 1]);
+    if over_batch { mean.mean_dim(0) } else { mean }
+}
+
+/// The generators' last activation, tanh, as 2·σ(2x) − 1 = 2 / (1 + e^(−2x)) − 1: burn-flex
+/// computes tanh with scalar libm calls, its exp is vectorised, so this is ~6× faster on
+/// the CPU (bench/analysis.md). The clamp keeps e^(−2x) finite, and so the gradient: in
+/// f32, tanh(±15) is ±1 already. Absolute error below 3e-7.
+pub fn tanh(x: Tensor<4>) -> Tensor<4> {
+    ((x.clamp(-15.0, 15.0) * -2.0).exp() + 1.0).recip() * 2.0 - 1.0
 }
 
 /// `nn.Dropout(0.5)`: active only while training on an autodiff device.

@@ -3,12 +3,12 @@
 
 use burn::module::Module;
 use burn::nn::Dropout;
-use burn::tensor::activation::{relu, tanh};
+use burn::tensor::activation::relu;
 use burn::tensor::ops::PadMode;
 use burn::tensor::{Device, Tensor};
 
 use super::config::{GeneratorConfig, NormStats};
-use super::layers::{Conv, ConvShape, ConvUp, Norm, dropout};
+use super::layers::{Conv, ConvShape, ConvUp, Norm, dropout, tanh};
 use super::weights::{TensorSink, WeightError, WeightSource};
 
 const DOWNSAMPLINGS: usize = 2;

@@ -5,11 +5,11 @@
 
 use burn::module::Module;
 use burn::nn::Dropout;
-use burn::tensor::activation::{leaky_relu, relu, tanh};
+use burn::tensor::activation::{leaky_relu, relu};
 use burn::tensor::{Device, Tensor};
 
 use super::config::{GeneratorConfig, NormStats};
-use super::layers::{Conv, ConvShape, ConvUp, Norm, dropout};
+use super::layers::{Conv, ConvShape, ConvUp, Norm, dropout, tanh};
 use super::weights::{TensorSink, WeightError, WeightSource};
 
 /// One `UnetSkipConnectionBlock` without its submodule.
