@@ -19,6 +19,8 @@ def load(name):
 
 burn, torch, browser = load("burn-native.json"), load("torch.json"), load("browser.json")
 MODELS = list(torch["models"])
+first_native = next(iter(burn["models"].values()))
+first_browser = next(iter(browser["models"].values()))
 
 
 def describe(name):
@@ -51,6 +53,10 @@ lines = [
     "network and weights, measured in one run of `bench/run` on this machine (2 cores, no GPU).",
     "Ratios are ours / theirs: below 1.0 we are faster. Times are medians with the 10th–90th",
     "percentile in brackets, in ms per 256² translation (batch of one) after warm-up.",
+    f"Runs per figure: natively {first_native['inference']['runs']} per inference and"
+    f" {first_native['training_step']['runs']} per training step; in the browser"
+    f" {first_browser['engines']['burn-cpu']['runs']} per engine on the CPU and"
+    f" {first_browser['engines']['burn-webgpu']['runs']} on WebGPU.",
     "",
     "Reproduce: `bench/run` (installs PyTorch, ONNX Runtime and onnxruntime-web first; raw",
     "results in `bench/results/`). The networks:",
