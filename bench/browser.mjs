@@ -1,7 +1,9 @@
 // Drives bench/compare.html in Debian's Chromium (WebGPU on, SwiftShader where there is
 // no GPU), one page session per model, and writes bench/.work/browser.json.
 //
-//   node bench/browser.mjs [--runs 20] [--webgpu-runs 20] NAME ...
+//   node bench/browser.mjs [--runs 20] [--webgpu-runs 20] [--engines LIST] NAME ...
+// LIST: burn-cpu, ort-wasm, burn-webgpu, ort-webgpu (the default, in this order), and
+// burn-cpu-wasm-sha256 (burn on the CPU without WebCrypto: what WebCrypto saves at load).
 // Needs pkg/ (scripts/build-wasm), bench/node_modules (onnxruntime-web) and, for each NAME,
 // bench/.work/NAME.gsk and NAME.onnx (bench/run makes them).
 import { chromium } from 'playwright-core';
