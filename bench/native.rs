@@ -3,7 +3,7 @@
 //! and ms per pix2pix training step (G and a 64-filter PatchGAN, as `gansketch train`).
 //! Writes its input and output as `.npy`, so the PyTorch side checks it computes the same.
 //! For U-Nets it also times each convolution and transposed convolution alone, to show
-//! where the time goes (bench/torch_side.py times the same shapes in PyTorch).
+//! where the time goes (bench/torch_side.py times the layers listed here in PyTorch).
 //!
 //!   cargo bench --bench native -- --work DIR [--runs 20] [--train-runs 5] NAME=MODEL.gsk ...
 
@@ -16,7 +16,7 @@ use serde_json::json;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use gansketch::model::{DiscriminatorConfig, GeneratorConfig, NormKind};
+use gansketch::model::{ConvShape, DiscriminatorConfig, GeneratorConfig, NormKind, unet_block_shapes};
 use gansketch::store::{Overrides, load_model_path, write_atomically};
 use gansketch::train::loss::GanMode;
 use gansketch::train::pix2pix::{Objective, Pix2Pix};
@@ -79,30 +79,24 @@ fn random_image(channels: usize, seed: u64) -> TensorData {
 struct Layer {
     name: String,
     transposed: bool,
-    input: usize,
-    output: usize,
+    shape: ConvShape,
     /// Side of the layer's input.
     side: usize,
 }
 
-/// The convolutions of a `unet_256`/`unet_128` generator, outermost first, as pix2pix chains
-/// their channels (down: level ℓ's input → inner; up: inner (·2 below the innermost) → outer).
+/// The convolutions of a `unet_256`/`unet_128` generator, outermost first.
 fn unet_layers(config: &GeneratorConfig) -> Vec<Layer> {
     let Some(depth) = config.architecture.unet_depth() else { return Vec::new() };
-    let ngf = config.ngf;
-    let mut layers = Vec::new();
-    for level in 0..depth {
-        let (outer, inner) = match level {
-            0 => (config.output_channels, ngf),
-            1..=3 => (ngf << (level - 1), ngf << level),
-            _ => (ngf * 8, ngf * 8),
-        };
-        let down_input = if level == 0 { config.input_channels } else { outer };
-        let up_input = if level == depth - 1 { inner } else { inner * 2 };
-        layers.push(Layer { name: format!("down {level}"), transposed: false, input: down_input, output: inner, side: 256 >> level });
-        layers.push(Layer { name: format!("up {level}"), transposed: true, input: up_input, output: outer, side: 256 >> (level + 1) });
-    }
-    layers
+    unet_block_shapes(config, depth)
+        .into_iter()
+        .enumerate()
+        .flat_map(|(level, (down, up))| {
+            [
+                Layer { name: format!("down {level}"), transposed: false, shape: down, side: 256 >> level },
+                Layer { name: format!("up {level}"), transposed: true, shape: up, side: 256 >> (level + 1) },
+            ]
+        })
+        .collect()
 }
 
 fn time_layers(config: &GeneratorConfig, runs: usize, device: &Device) -> Vec<serde_json::Value> {
@@ -111,23 +105,25 @@ fn time_layers(config: &GeneratorConfig, runs: usize, device: &Device) -> Vec<se
     unet_layers(config)
         .into_iter()
         .map(|layer| {
-            let Layer { name, transposed, input, output, side } = layer;
+            let Layer { name, transposed, shape: ConvShape { input, output, kernel: k, stride, padding, .. }, side } = layer;
             let x = normal(vec![1, input, side, side]);
             let stats = match transposed {
                 false => {
-                    let weight = normal(vec![output, input, 4, 4]);
+                    let weight = normal(vec![output, input, k, k]);
+                    let options = ConvOptions::new([stride; 2], [padding; 2], [1, 1], 1);
                     timed(runs, 2, || {
-                        conv2d(x.clone(), weight.clone(), None, ConvOptions::new([2, 2], [1, 1], [1, 1], 1)).into_data();
+                        conv2d(x.clone(), weight.clone(), None, options.clone()).into_data();
                     })
                 }
                 true => {
-                    let weight = normal(vec![input, output, 4, 4]);
+                    let weight = normal(vec![input, output, k, k]);
+                    let options = ConvTransposeOptions::new([stride; 2], [padding; 2], [0, 0], [1, 1], 1);
                     timed(runs, 2, || {
-                        conv_transpose2d(x.clone(), weight.clone(), None, ConvTransposeOptions::new([2, 2], [1, 1], [0, 0], [1, 1], 1)).into_data();
+                        conv_transpose2d(x.clone(), weight.clone(), None, options.clone()).into_data();
                     })
                 }
             };
-            json!({ "name": name, "transposed": transposed, "input": input, "output": output, "side": side, "median_ms": stats["median_ms"] })
+            json!({ "name": name, "transposed": transposed, "input": input, "output": output, "kernel": k, "stride": stride, "padding": padding, "side": side, "median_ms": stats["median_ms"] })
         })
         .collect()
 }

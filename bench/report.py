@@ -21,6 +21,7 @@ burn, torch, browser = load("burn-native.json"), load("torch.json"), load("brows
 MODELS = list(torch["models"])
 first_native = next(iter(burn["models"].values()))
 first_browser = next(iter(browser["models"].values()))
+adapter = first_browser.get("adapter") or {}
 
 
 def describe(name):
@@ -111,8 +112,6 @@ for name in MODELS:
         lines.append(f"| {a['name']} ({kind}) | {a['input']} → {a['output']} | {a['side']} | {ms(a['median_ms'])} | {ms(b['median_ms'])}"
                      f" | {ratio(a['median_ms'], b['median_ms'])} | {100 * a['median_ms'] / total:.0f} % |")
 
-first = next(iter(browser["models"].values()))
-adapter = first.get("adapter") or {}
 lines += [
     "",
     "## In the browser",

@@ -7,11 +7,13 @@ For each gansketch model file given:
     checks onnxruntime's output against PyTorch's;
   - times PyTorch and onnxruntime inference (batch of one 256² image) and one PyTorch
     pix2pix training step, with the thread count given;
-  - counts the network's multiply-accumulates per translation.
+  - counts the network's multiply-accumulates per translation;
+  - times each convolution bench/native.rs timed alone (DIR/burn-native.json lists them).
 Also measures this machine's practical peak: a large float32 matrix product.
 
 Usage: python bench/torch_side.py --work DIR --threads N --runs N NAME=MODEL.gsk ...
-Writes DIR/torch.json and DIR/NAME.onnx; reads DIR/NAME.input.npy and DIR/NAME.burn.npy.
+Writes DIR/torch.json and DIR/NAME.onnx; reads DIR/NAME.input.npy, DIR/NAME.burn.npy and
+DIR/burn-native.json (so bench/native.rs runs first).
 """
 import argparse
 import warnings
@@ -104,40 +106,25 @@ def training_step(header, threads, runs):
     return timed(step, runs, warmup=2)
 
 
-def unet_layers(config):
-    """The 4×4 stride-2 convolutions of a U-Net at 256², outermost first, as bench/native.rs
-    lists them: (name, transposed, input channels, output channels, input side)."""
-    depth = {"unet_128": 7, "unet_256": 8, "unet128": 7, "unet256": 8}.get(config["architecture"])
-    if depth is None:
-        return []
-    ngf, layers = config["ngf"], []
-    for level in range(depth):
-        outer, inner = (config["output_channels"], ngf) if level == 0 else \
-            (ngf << (level - 1), ngf << level) if level <= 3 else (ngf * 8, ngf * 8)
-        down_input = config["input_channels"] if level == 0 else outer
-        up_input = inner if level == depth - 1 else inner * 2
-        layers.append((f"down {level}", False, down_input, inner, 256 >> level))
-        layers.append((f"up {level}", True, up_input, outer, 256 >> (level + 1)))
-    return layers
-
-
-def time_layers(config, runs):
+def time_layers(layers, runs):
+    """Times each convolution bench/native.rs timed (its `layers` in burn-native.json)."""
     results = []
-    for name, transposed, cin, cout, side in unet_layers(config):
+    for layer in layers:
+        cin, cout, k, side = layer["input"], layer["output"], layer["kernel"], layer["side"]
         x = torch.randn(1, cin, side, side)
-        if transposed:
-            w = torch.randn(cin, cout, 4, 4) * 0.02
-            op = lambda: F.conv_transpose2d(x, w, stride=2, padding=1)
+        options = {"stride": layer["stride"], "padding": layer["padding"]}
+        if layer["transposed"]:
+            w = torch.randn(cin, cout, k, k) * 0.02
+            op = lambda: F.conv_transpose2d(x, w, **options)
         else:
-            w = torch.randn(cout, cin, 4, 4) * 0.02
-            op = lambda: F.conv2d(x, w, stride=2, padding=1)
+            w = torch.randn(cout, cin, k, k) * 0.02
+            op = lambda: F.conv2d(x, w, **options)
 
         def run():
             with torch.inference_mode():
                 op()
 
-        results.append({"name": name, "transposed": transposed, "input": cin, "output": cout, "side": side,
-                        "median_ms": timed(run, runs, warmup=2)["median_ms"]})
+        results.append({**layer, "median_ms": timed(run, runs, warmup=2)["median_ms"]})
     return results
 
 
@@ -157,6 +144,8 @@ def main():
     parser.add_argument("models", nargs="+")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    with open(f"{args.work}/burn-native.json") as f:
+        burn_layers = {name: model.get("layers", []) for name, model in json.load(f)["models"].items()}
     results = {"torch": torch.__version__, "onnxruntime": ort.__version__, "threads": args.threads,
                "peak_gflops": peak_gflops(args.threads), "models": {}}
     for item in args.models:
@@ -195,7 +184,7 @@ def main():
             "torch_inference": timed(torch_forward, args.runs),
             "onnxruntime_inference": timed(lambda: session.run(None, {"input": x_np}), args.runs),
             "torch_training_step": training_step(header, args.threads, args.train_runs),
-            "torch_layers": time_layers(header["generator"], args.runs),
+            "torch_layers": time_layers(burn_layers[name], args.runs),
         }
         print(name, json.dumps({k: v for k, v in results["models"][name].items() if "inference" in k or "training" in k}))
     with open(f"{args.work}/torch.json", "w") as f:

@@ -11,7 +11,8 @@ mod weights;
 pub use config::{Architecture, DiscriminatorConfig, GeneratorConfig, NormKind, NormStats};
 pub use patchgan::PatchGan;
 pub use resnet::ResnetGenerator;
-pub use unet::UnetGenerator;
+pub use layers::ConvShape;
+pub use unet::{UnetGenerator, block_shapes as unet_block_shapes};
 pub use weights::{Init, NamedTensor, RandomInit, TensorSink, WeightError, WeightSource};
 
 use burn::module::Module;

@@ -52,6 +52,24 @@ fn block_channels(config: &GeneratorConfig, level: usize) -> (usize, usize) {
     }
 }
 
+/// The down- and up-convolution of each of `depth` blocks, outermost first.
+pub fn block_shapes(config: &GeneratorConfig, depth: usize) -> Vec<(ConvShape, ConvShape)> {
+    let bias = config.norm.conv_has_bias();
+    (0..depth)
+        .map(|level| {
+            let (outer, inner) = block_channels(config, level);
+            let outermost = level == 0;
+            let innermost = level == depth - 1;
+            let down_input = if outermost { config.input_channels } else { outer };
+            let down = ConvShape { input: down_input, output: inner, kernel: 4, stride: 2, padding: 1, bias };
+            let up_input = if innermost { inner } else { inner * 2 };
+            // The outermost up-convolution is followed by tanh, not a norm, so it has a bias.
+            let up = ConvShape { input: up_input, output: outer, kernel: 4, stride: 2, padding: 1, bias: bias || outermost };
+            (down, up)
+        })
+        .collect()
+}
+
 impl UnetGenerator {
     pub fn build(
         config: &GeneratorConfig,
@@ -59,18 +77,12 @@ impl UnetGenerator {
         source: &mut impl WeightSource,
         device: &Device,
     ) -> Result<Self, WeightError> {
-        let bias = config.norm.conv_has_bias();
         let mut blocks = Vec::with_capacity(depth);
-        for level in 0..depth {
+        for (level, (down_shape, up_shape)) in block_shapes(config, depth).into_iter().enumerate() {
             let prefix = block_prefix(level);
-            let (outer, inner) = block_channels(config, level);
+            let (outer, inner) = (up_shape.output, down_shape.output);
             let outermost = level == 0;
             let innermost = level == depth - 1;
-            let down_input = if outermost { config.input_channels } else { outer };
-            let down_shape = ConvShape { input: down_input, output: inner, kernel: 4, stride: 2, padding: 1, bias };
-            let up_input = if innermost { inner } else { inner * 2 };
-            // The outermost up-convolution is followed by tanh, not a norm, so it has a bias.
-            let up_shape = ConvShape { input: up_input, output: outer, kernel: 4, stride: 2, padding: 1, bias: bias || outermost };
             // Sequential indices: outermost [down, sub, relu, up, tanh];
             // innermost [lrelu, down, relu, up, norm]; others [lrelu, down, norm, sub, relu, up, norm, dropout?].
             let (down_index, up_index) = match (outermost, innermost) {

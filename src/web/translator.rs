@@ -49,12 +49,11 @@ impl Translator {
     /// Loads a gansketch model file and returns its description (JSON: the model file's
     /// header without the tensors). On error the previous model stays loaded.
     pub async fn load(&self, bytes: Vec<u8>) -> Result<String, JsError> {
-        let unverified = UnverifiedModelFile::parse(&bytes).map_err(|e| JsError::new(&e.to_string()))?;
+        let unverified = UnverifiedModelFile::parse(&bytes)?;
         let digest = sha256(unverified.tensor_section()).await;
-        let file = unverified.verify(&digest).map_err(|e| JsError::new(&e.to_string()))?;
-        let model = load_model_file(&file, &Overrides::default(), &self.backend.device)
-            .map_err(|e| JsError::new(&e.to_string()))?;
-        let description = serde_json::to_string(&model.info).map_err(|e| JsError::new(&e.to_string()))?;
+        let file = unverified.verify(&digest)?;
+        let model = load_model_file(&file, &Overrides::default(), &self.backend.device)?;
+        let description = serde_json::to_string(&model.info)?;
         self.model.replace(Some(Rc::new(model)));
         Ok(description)
     }
@@ -82,10 +81,7 @@ impl Translator {
 /// Runs `model` on an NCHW tensor in [-1, 1] and reads the result back asynchronously.
 pub async fn translate_data(model: &LoadedModel, input: TensorData, device: &Device) -> Result<TensorData, JsError> {
     let input = Tensor::<4>::from_data(input, device);
-    let output = model
-        .generator
-        .translate(input, model.norm_stats())
-        .map_err(|e| JsError::new(&e.to_string()))?;
+    let output = model.generator.translate(input, model.norm_stats())?;
     output
         .into_data_async()
         .await
